@@ -1,0 +1,12 @@
+add_library(project_warnings INTERFACE)
+target_compile_options(project_warnings INTERFACE -Wall -Wextra)
+option(LSTM_PORT_WERROR "Treat warnings as errors" OFF)
+if(LSTM_PORT_WERROR)
+  target_compile_options(project_warnings INTERFACE -Werror)
+endif()
+
+option(LSTM_PORT_SANITIZE "Build with AddressSanitizer and UBSan" OFF)
+if(LSTM_PORT_SANITIZE)
+  target_compile_options(project_warnings INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
+  target_link_options(project_warnings INTERFACE -fsanitize=address,undefined)
+endif()

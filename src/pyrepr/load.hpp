@@ -1,0 +1,22 @@
+// Reading what Python's torch.save wrote (the zip format of PyTorch >= 1.6)
+// into the Object model, as torch.load would: tensors (every dtype, strided
+// views, quantized, sparse COO), Parameters, and the containers around them.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "pyrepr/object.hpp"
+
+namespace pyrepr {
+
+// Every failure to read a file is a LoadError with a one-line message.
+struct LoadError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+Object load(const std::string& path);
+// The same from the file's bytes in memory.
+Object load_bytes(const std::string& bytes);
+
+}  // namespace pyrepr

@@ -1,0 +1,141 @@
+// A small model of the Python values the notebook prints (None, bool, int,
+// float, str, bytes, tensors and Parameters, torch.Size, list, tuple, dict,
+// OrderedDict, torch globals such as dtypes), with Python's repr/str,
+// print() and IPython's display of them.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace pyrepr {
+
+class Object;
+
+struct None {};
+// A Python int that does not fit int64, as its decimal text ("-1234...").
+struct BigInt {
+  std::string decimal;
+};
+struct Bytes {
+  std::string data;
+};
+struct TensorValue {
+  at::Tensor tensor;
+  bool is_parameter = false;  // nn.Parameter: repr is "Parameter containing:\n..."
+};
+// torch.Size: repr "torch.Size([5, 1, 3])".
+struct Size {
+  std::vector<int64_t> dims;
+};
+// A module-level Python object printed by name, e.g. torch.float32
+// (module "torch", name "float32") -> repr "torch.float32".
+struct Global {
+  std::string module;
+  std::string name;
+};
+using List = std::vector<Object>;
+struct Tuple {
+  std::vector<Object> items;
+};
+struct Dict {
+  std::vector<std::pair<Object, Object>> items;
+  bool ordered = false;  // collections.OrderedDict: "OrderedDict([(k, v), ...])"
+};
+
+class Object {
+ public:
+  using Value = std::variant<None, bool, int64_t, BigInt, double, std::string, Bytes, TensorValue,
+                             Size, Global, List, Tuple, Dict>;
+
+  Object() : value_(None{}) {}
+  Object(None v) : value_(v) {}
+  Object(std::nullptr_t) : value_(None{}) {}
+  Object(bool v) : value_(v) {}
+  template <class I, std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool>, int> = 0>
+  Object(I v) : value_(static_cast<int64_t>(v)) {}
+  Object(double v) : value_(v) {}
+  Object(float v) : value_(static_cast<double>(v)) {}
+  Object(const char* s) : value_(std::string(s)) {}
+  Object(std::string s) : value_(std::move(s)) {}
+  Object(BigInt v) : value_(std::move(v)) {}
+  Object(Bytes v) : value_(std::move(v)) {}
+  Object(at::Tensor t) : value_(TensorValue{std::move(t), false}) {}
+  Object(TensorValue t) : value_(std::move(t)) {}
+  Object(Size s) : value_(std::move(s)) {}
+  Object(Global g) : value_(std::move(g)) {}
+  Object(List l) : value_(std::move(l)) {}
+  Object(Tuple t) : value_(std::move(t)) {}
+  Object(Dict d) : value_(std::move(d)) {}
+  // std::vector<T> -> list, std::tuple / std::pair -> tuple.
+  template <class T>
+  Object(const std::vector<T>& v) : value_(List(v.begin(), v.end())) {}
+  template <class... Ts>
+  Object(const std::tuple<Ts...>& t) : value_(Tuple{tuple_items(t)}) {}
+  template <class A, class B>
+  Object(const std::pair<A, B>& p) : value_(Tuple{{Object(p.first), Object(p.second)}}) {}
+
+  const Value& value() const { return value_; }
+  Value& value() { return value_; }
+  template <class T>
+  bool is() const {
+    return std::holds_alternative<T>(value_);
+  }
+  template <class T>
+  const T& as() const {
+    return std::get<T>(value_);
+  }
+  template <class T>
+  T& as() {
+    return std::get<T>(value_);
+  }
+
+ private:
+  template <class... Ts>
+  static std::vector<Object> tuple_items(const std::tuple<Ts...>& t) {
+    return std::apply([](const auto&... x) { return std::vector<Object>{Object(x)...}; }, t);
+  }
+  Value value_;
+};
+
+// A Parameter (prints "Parameter containing:\n" + repr).
+inline Object parameter(at::Tensor t) { return Object(TensorValue{std::move(t), true}); }
+inline Object size_of(const at::Tensor& t) { return Object(Size{t.sizes().vec()}); }
+
+// Python's repr(obj) and str(obj) (str differs from repr only for str itself).
+std::string repr(const Object& obj);
+std::string str(const Object& obj);
+
+// Python's repr of a float: the shortest string that round-trips
+// (0.1 -> "0.1", 1e16 -> "1e+16", 3.0 -> "3.0", nan -> "nan").
+std::string float_repr(double v);
+// Python's repr of a str: quotes chosen as Python does, escapes for
+// control characters; UTF-8 text is kept as is.
+std::string str_repr(const std::string& s);
+
+// IPython's text/plain display of a cell's last expression
+// (IPython.lib.pretty with max_width 79): long or multi-line
+// lists/tuples/dicts put one element per line.
+std::string pretty(const Object& obj, int max_width = 79);
+
+// Python's print(*args, sep=sep, end=end, file=os).
+struct PrintKw {
+  std::string sep = " ";
+  std::string end = "\n";
+};
+void print_to(std::ostream& os, const std::vector<Object>& args, const PrintKw& kw = {});
+// print(a, b, ...) to std::cout.
+void print_args(const std::vector<Object>& args, const PrintKw& kw = {});
+template <class... Args>
+void print(const Args&... args) {
+  print_args(std::vector<Object>{Object(args)...});
+}
+
+}  // namespace pyrepr

@@ -1,0 +1,1 @@
+#!@PYTHON_WITH_TORCH@
