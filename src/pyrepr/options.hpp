@@ -34,12 +34,30 @@ struct PrintArgs {
   std::optional<std::string> profile_;
   std::optional<bool> sci_mode_;
 
-  PrintArgs& precision(int v) { precision_ = v; return *this; }
-  PrintArgs& threshold(double v) { threshold_ = v; return *this; }
-  PrintArgs& edgeitems(int v) { edgeitems_ = v; return *this; }
-  PrintArgs& linewidth(int v) { linewidth_ = v; return *this; }
-  PrintArgs& profile(std::string v) { profile_ = std::move(v); return *this; }
-  PrintArgs& sci_mode(std::optional<bool> v) { sci_mode_ = v; return *this; }
+  PrintArgs& precision(int v) {
+    precision_ = v;
+    return *this;
+  }
+  PrintArgs& threshold(double v) {
+    threshold_ = v;
+    return *this;
+  }
+  PrintArgs& edgeitems(int v) {
+    edgeitems_ = v;
+    return *this;
+  }
+  PrintArgs& linewidth(int v) {
+    linewidth_ = v;
+    return *this;
+  }
+  PrintArgs& profile(std::string v) {
+    profile_ = std::move(v);
+    return *this;
+  }
+  PrintArgs& sci_mode(std::optional<bool> v) {
+    sci_mode_ = v;
+    return *this;
+  }
 
   // The options that result from applying these arguments to `current`.
   PrintOptions apply_to(PrintOptions current) const;

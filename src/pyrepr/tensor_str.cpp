@@ -1,1 +1,645 @@
-// TODO
+// repr() of a tensor, as torch/_tensor_str.py (PyTorch 1.13) builds it.
+//
+// Each function below is named after its counterpart in _tensor_str.py so
+// the two can be read side by side. The difference is in the mechanics:
+// Python runs tensor ops per element; here the displayed elements are copied
+// once into a contiguous buffer (get_summarized_data selects them first, so a
+// summarized print touches only what it shows) and formatted with fmt, which
+// rounds exactly like Python's str.format.
+
+#include "pyrepr/tensor_str.hpp"
+
+#include <ATen/ATen.h>
+#include <c10/core/DefaultDtype.h>
+#include <fmt/format.h>
+#include <torch/csrc/autograd/function.h>
+#include <torch/csrc/autograd/variable.h>
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <limits>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "pyrepr/object.hpp"
+
+namespace pyrepr {
+namespace {
+
+using Buffer = fmt::memory_buffer;
+
+void append(Buffer& out, std::string_view s) { out.append(s.data(), s.data() + s.size()); }
+
+// ---------------------------------------------------------------------------
+// Elements: the displayed values, in one contiguous buffer of one of four
+// kinds (what Python's .item()/.tolist() would give: float, int, bool, complex).
+enum class Kind { Floating, Integral, Boolean, Complex };
+
+struct Elements {
+  Kind kind;
+  std::vector<int64_t> sizes;  // of the summarized data
+  at::Tensor data;             // contiguous CPU: double, int64, bool or complex<double>
+  const double* f = nullptr;   // Floating; Complex as interleaved (re, im)
+  const int64_t* i = nullptr;  // Integral
+  const bool* b = nullptr;     // Boolean
+};
+
+// ---------------------------------------------------------------------------
+// Number formatting, exactly as Python's "{:.Pf}", "{:.Pe}", "{:.0f}" and
+// "{}" (str of int / bool). Non-finite values print as nan/inf/-inf (Python
+// never prints "-nan").
+
+void format_nonfinite(Buffer& out, double v) {
+  if (std::isnan(v)) {
+    append(out, "nan");
+  } else {
+    append(out, v < 0 ? "-inf" : "inf");
+  }
+}
+
+void format_fixed(Buffer& out, double v, int precision) {
+  if (!std::isfinite(v)) return format_nonfinite(out, v);
+  fmt::format_to(std::back_inserter(out), "{:.{}f}", v, precision);
+}
+
+void format_sci(Buffer& out, double v, int precision) {
+  if (!std::isfinite(v)) return format_nonfinite(out, v);
+  fmt::format_to(std::back_inserter(out), "{:.{}e}", v, precision);
+}
+
+// ---------------------------------------------------------------------------
+// _Formatter
+class Formatter {
+ public:
+  // _Formatter.__init__ for a floating-point tensor: `values` are the
+  // displayed values (get_summarized_data), as doubles.
+  static Formatter floating(const double* values, size_t n, size_t stride,
+                            const PrintOptions& opts) {
+    Formatter f;
+    f.floating_dtype_ = true;
+    f.precision_ = opts.precision;
+    double amin = std::numeric_limits<double>::infinity(), amax = 0;
+    bool any = false;
+    for (size_t k = 0; k < n; ++k) {  // nonzero_finite_vals
+      double v = values[k * stride];
+      if (!std::isfinite(v) || v == 0) continue;
+      any = true;
+      double a = std::fabs(v);
+      amin = std::min(amin, a);
+      amax = std::max(amax, a);
+      if (v != std::ceil(v)) f.int_mode_ = false;
+    }
+    if (!any) return f;  // no valid number: the sci_mode option is not applied either
+
+    auto width_of = [&](void (*fn)(Buffer&, double, int), int precision, int extra) {
+      Buffer b;
+      size_t w = 0;
+      for (size_t k = 0; k < n; ++k) {
+        double v = values[k * stride];
+        if (!std::isfinite(v) || v == 0) continue;
+        b.clear();
+        fn(b, v, precision);
+        w = std::max(w, b.size() + extra);
+      }
+      f.max_width_ = std::max<size_t>(f.max_width_, w);
+    };
+    if (f.int_mode_) {
+      if (amax / amin > 1000.0 || amax > 1.0e8) {
+        f.sci_mode_ = true;
+        width_of(format_sci, opts.precision, 0);
+      } else {
+        width_of(format_fixed, 0, 1);  // +1 for the trailing "."
+      }
+    } else if (amax / amin > 1000.0 || amax > 1.0e8 || amin < 1.0e-4) {
+      f.sci_mode_ = true;
+      width_of(format_sci, opts.precision, 0);
+    } else {
+      width_of(format_fixed, opts.precision, 0);
+    }
+    if (opts.sci_mode) f.sci_mode_ = *opts.sci_mode;  // max_width is not recomputed
+    return f;
+  }
+
+  // _Formatter.__init__ for integer and bool tensors: the width of str(value).
+  static Formatter integral(const int64_t* values, size_t n) {
+    Formatter f;
+    for (size_t k = 0; k < n; ++k) {
+      f.max_width_ = std::max<size_t>(f.max_width_, fmt::formatted_size("{}", values[k]));
+    }
+    return f;
+  }
+  static Formatter boolean(const bool* values, size_t n) {
+    Formatter f;
+    for (size_t k = 0; k < n; ++k) f.max_width_ = std::max<size_t>(f.max_width_, values[k] ? 4 : 5);
+    return f;
+  }
+
+  size_t width() const { return max_width_; }
+
+  // _Formatter.format for a float: right-aligned to max_width.
+  void format(Buffer& out, double v) const {
+    Buffer s;
+    if (sci_mode_) {
+      format_sci(s, v, precision_);
+    } else if (int_mode_) {
+      format_fixed(s, v, 0);
+      if (std::isfinite(v)) s.push_back('.');
+    } else {
+      format_fixed(s, v, precision_);
+    }
+    pad(out, s.size());
+    out.append(s.begin(), s.end());
+  }
+  void format(Buffer& out, int64_t v) const {
+    fmt::format_int s(v);
+    pad(out, s.size());
+    out.append(s.data(), s.data() + s.size());
+  }
+  void format(Buffer& out, bool v) const {
+    std::string_view s = v ? "True" : "False";
+    pad(out, s.size());
+    append(out, s);
+  }
+
+ private:
+  void pad(Buffer& out, size_t len) const {
+    for (size_t k = len; k < max_width_; ++k) out.push_back(' ');
+  }
+  bool floating_dtype_ = false;
+  bool int_mode_ = true;
+  bool sci_mode_ = false;
+  size_t max_width_ = 1;
+  int precision_ = 4;
+};
+
+// ---------------------------------------------------------------------------
+// Layout
+struct Printer {
+  const PrintOptions& opts;
+  const Elements& el;
+  std::vector<bool> elided;  // per dim: show first e, "...", last items
+  std::vector<int64_t> first_count;
+  std::vector<int64_t> strides;  // of the contiguous summarized data
+  Formatter f1, f2;              // f2: imaginary parts (complex only)
+
+  // _scalar_str / _val_formatter: one element at flat index k.
+  void val_formatter(Buffer& out, int64_t k) const {
+    switch (el.kind) {
+      case Kind::Floating:
+        return f1.format(out, el.f[k]);
+      case Kind::Integral:
+        return f1.format(out, el.i[k]);
+      case Kind::Boolean:
+        return f1.format(out, el.b[k]);
+      case Kind::Complex: {
+        f1.format(out, el.f[2 * k]);
+        Buffer imag;
+        f2.format(imag, el.f[2 * k + 1]);
+        // (imag + "j").lstrip(); a sign is kept, otherwise "+" is inserted
+        auto it = std::find_if(imag.begin(), imag.end(), [](char c) { return c != ' '; });
+        if (*it != '+' && *it != '-') out.push_back('+');
+        out.append(it, imag.end());
+        out.push_back('j');
+        return;
+      }
+    }
+  }
+
+  // _vector_str
+  void vector_str(Buffer& out, int64_t indent, int d, int64_t base) const {
+    size_t element_length = f1.width() + 2;
+    if (el.kind == Kind::Complex) element_length += f2.width() + 1;
+    int64_t per_line = std::max<int64_t>(
+        1, static_cast<int64_t>(std::floor(static_cast<double>(opts.linewidth - indent) /
+                                           static_cast<double>(element_length))));
+    const int64_t n = el.sizes[d];
+    const int64_t ellipsis_at = elided[d] ? first_count[d] : -1;
+    out.push_back('[');
+    int64_t slot = 0;  // position in the data list, the ellipsis included
+    auto separator = [&] {
+      if (slot == 0) return;
+      if (slot % per_line == 0) {
+        out.push_back(',');
+        out.push_back('\n');
+        for (int64_t s = 0; s < indent + 1; ++s) out.push_back(' ');
+      } else {
+        append(out, ", ");
+      }
+    };
+    for (int64_t k = 0; k < n; ++k) {
+      if (k == ellipsis_at) {
+        separator();
+        append(out, " ...");
+        ++slot;
+      }
+      separator();
+      val_formatter(out, base + k * strides[d]);
+      ++slot;
+    }
+    out.push_back(']');
+  }
+
+  // _tensor_str_with_formatter
+  void tensor_str_with_formatter(Buffer& out, int64_t indent, int d, int64_t base) const {
+    const int dim = static_cast<int>(el.sizes.size()) - d;
+    if (dim == 0) return val_formatter(out, base);
+    if (dim == 1) return vector_str(out, indent, d, base);
+    const int64_t n = el.sizes[d];
+    const int64_t ellipsis_at = elided[d] ? first_count[d] : -1;
+    auto separator = [&] {
+      out.push_back(',');
+      for (int s = 0; s < dim - 1; ++s) out.push_back('\n');
+      for (int64_t s = 0; s < indent + 1; ++s) out.push_back(' ');
+    };
+    out.push_back('[');
+    for (int64_t k = 0; k < n; ++k) {
+      if (k > 0) separator();
+      if (k == ellipsis_at) {
+        append(out, "...");
+        separator();
+      }
+      tensor_str_with_formatter(out, indent + 1, d + 1, base + k * strides[d]);
+    }
+    out.push_back(']');
+  }
+};
+
+// get_summarized_data: the elements that will be displayed, as a tensor of
+// the same rank (each elided dim keeps its first and last edgeitems).
+at::Tensor get_summarized_data(at::Tensor self, const PrintOptions& opts, std::vector<bool>& elided,
+                               std::vector<int64_t>& first_count) {
+  const int64_t e = opts.edgeitems;
+  const int64_t dim = self.dim();
+  elided.assign(dim, false);
+  first_count.assign(dim, 0);
+  for (int64_t d = 0; d < dim; ++d) {
+    const int64_t n = self.size(d);
+    if (n <= 2 * e) continue;
+    if (e == 0 && dim >= 2) {
+      // Python: torch.stack([]) on the empty list of edge rows.
+      throw std::runtime_error("stack expects a non-empty TensorList");
+    }
+    elided[d] = true;
+    first_count[d] = e;
+    if (e == 0) continue;  // 1-D: x[:0] + x[-0:] is the whole row
+    std::vector<int64_t> idx;
+    idx.reserve(2 * e);
+    for (int64_t k = 0; k < e; ++k) idx.push_back(k);
+    for (int64_t k = n - e; k < n; ++k) idx.push_back(k);
+    self = self.index_select(d, at::tensor(idx, at::kLong));
+  }
+  return self;
+}
+
+Elements to_elements(const at::Tensor& t) {
+  Elements el;
+  el.sizes = t.sizes().vec();
+  const auto st = t.scalar_type();
+  if (at::isComplexType(st)) {
+    el.kind = Kind::Complex;
+    el.data = t.to(at::kComplexDouble).contiguous();
+    el.f = reinterpret_cast<const double*>(el.data.data_ptr<c10::complex<double>>());
+  } else if (at::isFloatingType(st)) {
+    el.kind = Kind::Floating;
+    el.data = t.to(at::kDouble).contiguous();
+    el.f = el.data.data_ptr<double>();
+  } else if (st == at::kBool) {
+    el.kind = Kind::Boolean;
+    el.data = t.contiguous();
+    el.b = el.data.data_ptr<bool>();
+  } else {
+    el.kind = Kind::Integral;
+    el.data = t.to(at::kLong).contiguous();
+    el.i = el.data.data_ptr<int64_t>();
+  }
+  return el;
+}
+
+void check_options(const PrintOptions& opts) {
+  if (opts.precision < 0) throw std::invalid_argument("precision must be >= 0");
+  if (opts.edgeitems < 0) throw std::invalid_argument("edgeitems must be >= 0");
+}
+
+// _tensor_str
+void tensor_str(Buffer& out, at::Tensor self, int64_t indent, const PrintOptions& opts) {
+  if (self.numel() == 0) return append(out, "[]");
+  if (self.has_names()) self = self.rename(c10::nullopt);
+  self = self.detach().resolve_conj().resolve_neg();
+  if (self.device().type() != at::kCPU) self = self.cpu();
+  const bool summarize = static_cast<double>(self.numel()) > opts.threshold;
+
+  std::vector<bool> elided;
+  std::vector<int64_t> first_count;
+  at::Tensor shown = summarize ? get_summarized_data(self, opts, elided, first_count) : self;
+  if (!summarize) {
+    elided.assign(self.dim(), false);
+    first_count.assign(self.dim(), 0);
+  }
+  Elements el = to_elements(shown);
+  const size_t n = static_cast<size_t>(shown.numel());
+  Printer p{opts, el, elided, first_count, el.data.strides().vec(), {}, {}};
+  switch (el.kind) {
+    case Kind::Floating:
+      p.f1 = Formatter::floating(el.f, n, 1, opts);
+      break;
+    case Kind::Complex:
+      p.f1 = Formatter::floating(el.f, n, 2, opts);
+      p.f2 = Formatter::floating(el.f + 1, n, 2, opts);
+      break;
+    case Kind::Integral:
+      p.f1 = Formatter::integral(el.i, n);
+      break;
+    case Kind::Boolean:
+      p.f1 = Formatter::boolean(el.b, n);
+      break;
+  }
+  p.tensor_str_with_formatter(out, indent, 0, 0);
+}
+
+std::string tensor_str(const at::Tensor& self, int64_t indent, const PrintOptions& opts) {
+  Buffer out;
+  tensor_str(out, self, indent, opts);
+  return fmt::to_string(out);
+}
+
+// str(tuple(shape)): "(2, 3)", "(3,)", "()"
+std::string shape_tuple_str(at::IntArrayRef sizes) {
+  if (sizes.size() == 1) return fmt::format("({},)", sizes[0]);
+  return fmt::format("({})", fmt::join(sizes, ", "));
+}
+
+std::string scalar_type_name(at::ScalarType st) {
+  switch (st) {
+    case at::kFloat:
+      return "float32";
+    case at::kDouble:
+      return "float64";
+    case at::kHalf:
+      return "float16";
+    case at::kBFloat16:
+      return "bfloat16";
+    case at::kByte:
+      return "uint8";
+    case at::kChar:
+      return "int8";
+    case at::kShort:
+      return "int16";
+    case at::kInt:
+      return "int32";
+    case at::kLong:
+      return "int64";
+    case at::kBool:
+      return "bool";
+    case at::kComplexHalf:
+      return "complex32";
+    case at::kComplexFloat:
+      return "complex64";
+    case at::kComplexDouble:
+      return "complex128";
+    case at::kQInt8:
+      return "qint8";
+    case at::kQUInt8:
+      return "quint8";
+    case at::kQInt32:
+      return "qint32";
+    case at::kQUInt4x2:
+      return "quint4x2";
+    case at::kQUInt2x4:
+      return "quint2x4";
+    default:
+      return c10::toString(st);
+  }
+}
+
+std::string layout_str(at::Layout layout) {
+  switch (layout) {
+    case at::kStrided:
+      return "torch.strided";
+    case at::kSparse:
+      return "torch.sparse_coo";
+    case at::kSparseCsr:
+      return "torch.sparse_csr";
+    case at::kSparseCsc:
+      return "torch.sparse_csc";
+    case at::kSparseBsr:
+      return "torch.sparse_bsr";
+    case at::kSparseBsc:
+      return "torch.sparse_bsc";
+    case at::kMkldnn:
+      return "torch._mkldnn";
+    default:
+      return "torch.strided";
+  }
+}
+
+std::string qscheme_str(at::QScheme q) {
+  switch (q) {
+    case at::kPerTensorAffine:
+      return "torch.per_tensor_affine";
+    case at::kPerChannelAffine:
+      return "torch.per_channel_affine";
+    case at::kPerTensorSymmetric:
+      return "torch.per_tensor_symmetric";
+    case at::kPerChannelSymmetric:
+      return "torch.per_channel_symmetric";
+    case at::kPerChannelAffineFloatQParams:
+      return "torch.per_channel_affine_float_qparams";
+    default:
+      return "torch.per_tensor_affine";
+  }
+}
+
+// str(self.device): "cpu", "cuda:0", "meta"
+std::string device_str(const at::Device& d) { return d.str(); }
+
+// _add_suffixes
+void add_suffixes(Buffer& out, const std::vector<std::string>& suffixes, int64_t indent,
+                  bool force_newline, const PrintOptions& opts) {
+  std::string_view s(out.data(), out.size());
+  const auto nl = s.rfind('\n');
+  // len(tensor_str) - tensor_str.rfind("\n") + 1, with rfind == -1 when absent
+  int64_t last_line_len = static_cast<int64_t>(s.size()) -
+                          (nl == std::string_view::npos ? -1 : static_cast<int64_t>(nl)) + 1;
+  for (const auto& suffix : suffixes) {
+    const auto suffix_len = static_cast<int64_t>(suffix.size());
+    if (force_newline || last_line_len + suffix_len + 2 > opts.linewidth) {
+      append(out, ",\n");
+      for (int64_t k = 0; k < indent; ++k) out.push_back(' ');
+      append(out, suffix);
+      last_line_len = indent + suffix_len;
+      force_newline = false;
+    } else {
+      append(out, ", ");
+      append(out, suffix);
+      last_line_len += suffix_len + 2;
+    }
+  }
+  out.push_back(')');
+}
+
+// A part of a sparse tensor: _tensor_str plus ", size=..." when empty.
+std::string sparse_part(const std::string& prefix, const at::Tensor& part, int64_t indent,
+                        const PrintOptions& opts) {
+  std::string s = prefix + tensor_str(part, indent + static_cast<int64_t>(prefix.size()), opts);
+  if (part.numel() == 0) s += ", size=" + shape_tuple_str(part.sizes());
+  return s + ")";
+}
+
+// _str_intern
+std::string str_intern(const at::Tensor& inp, const PrintOptions& opts) {
+  check_options(opts);
+  const std::string prefix = "tensor(";
+  const int64_t indent = static_cast<int64_t>(prefix.size());
+  std::vector<std::string> suffixes;
+  std::string body;
+  const at::Tensor self = inp;
+
+  if (self.device().type() != at::kCPU) {
+    suffixes.push_back("device='" + device_str(self.device()) + "'");
+  }
+  const auto default_dtype = c10::typeMetaToScalarType(c10::get_default_dtype());
+  const auto default_complex =
+      default_dtype == at::kDouble ? at::kComplexDouble : at::kComplexFloat;
+  const auto st = self.scalar_type();
+  const bool has_default_dtype =
+      st == default_dtype || st == default_complex || st == at::kLong || st == at::kBool;
+  const std::string dtype_suffix = "dtype=torch." + scalar_type_name(st);
+
+  if (self.is_sparse()) {
+    suffixes.push_back("size=" + shape_tuple_str(self.sizes()));
+    if (!self.is_meta()) suffixes.push_back(fmt::format("nnz={}", self._nnz()));
+    if (!has_default_dtype) suffixes.push_back(dtype_suffix);
+    body = sparse_part("indices=tensor(", self._indices().detach(), indent, opts) + ",\n" +
+           std::string(indent, ' ') +
+           sparse_part("values=tensor(", self._values().detach(), indent, opts);
+  } else if (self.layout() == at::kSparseCsr || self.layout() == at::kSparseCsc ||
+             self.layout() == at::kSparseBsr || self.layout() == at::kSparseBsc) {
+    suffixes.push_back("size=" + shape_tuple_str(self.sizes()));
+    suffixes.push_back(fmt::format("nnz={}", self._nnz()));
+    if (!has_default_dtype) suffixes.push_back(dtype_suffix);
+    const bool row = self.layout() == at::kSparseCsr || self.layout() == at::kSparseBsr;
+    const at::Tensor compressed = row ? self.crow_indices() : self.ccol_indices();
+    const at::Tensor plain = row ? self.col_indices() : self.row_indices();
+    body = sparse_part(row ? "crow_indices=tensor(" : "ccol_indices=tensor(", compressed.detach(),
+                       indent, opts) +
+           ",\n" + std::string(indent, ' ') +
+           sparse_part(row ? "col_indices=tensor(" : "row_indices=tensor(", plain.detach(), indent,
+                       opts) +
+           ",\n" + std::string(indent, ' ') +
+           sparse_part("values=tensor(", self.values().detach(), indent, opts);
+  } else if (self.is_quantized()) {
+    suffixes.push_back("size=" + shape_tuple_str(self.sizes()));
+    if (!has_default_dtype) suffixes.push_back(dtype_suffix);
+    const auto q = self.qscheme();
+    suffixes.push_back("quantization_scheme=" + qscheme_str(q));
+    if (q == at::kPerTensorAffine || q == at::kPerTensorSymmetric) {
+      suffixes.push_back("scale=" + float_repr(self.q_scale()));
+      suffixes.push_back(fmt::format("zero_point={}", self.q_zero_point()));
+    } else {
+      suffixes.push_back("scale=" + str_intern(self.q_per_channel_scales(), opts));
+      suffixes.push_back("zero_point=" + str_intern(self.q_per_channel_zero_points(), opts));
+      suffixes.push_back(fmt::format("axis={}", self.q_per_channel_axis()));
+    }
+    body = tensor_str(self.dequantize(), indent, opts);
+  } else if (self.is_meta()) {
+    suffixes.push_back("size=" + shape_tuple_str(self.sizes()));
+    if (st != default_dtype) suffixes.push_back(dtype_suffix);
+    body = "...";
+  } else if (self.numel() == 0) {
+    // Explicitly print the shape if it is not (0,), to match NumPy
+    if (self.dim() != 1) suffixes.push_back("size=" + shape_tuple_str(self.sizes()));
+    if (st != default_dtype) suffixes.push_back(dtype_suffix);
+    body = "[]";
+  } else {
+    if (!has_default_dtype) suffixes.push_back(dtype_suffix);
+    body = tensor_str(self.layout() != at::kStrided ? self.to_dense() : self, indent, opts);
+  }
+
+  if (self.layout() != at::kStrided) suffixes.push_back("layout=" + layout_str(self.layout()));
+
+  const std::string grad_fn = grad_fn_name(inp);
+  if (!grad_fn.empty()) {
+    suffixes.push_back("grad_fn=<" + grad_fn + ">");
+  } else if (inp.requires_grad()) {
+    suffixes.push_back("requires_grad=True");
+  }
+
+  if (self.has_names()) {
+    std::vector<std::string> names;
+    for (const auto& n : self.names()) {
+      names.push_back(n.isWildcard() ? "None"
+                                     : std::string("'") + n.symbol().toUnqualString() + "'");
+    }
+    suffixes.push_back(names.size() == 1 ? "names=(" + names[0] + ",)"
+                                         : fmt::format("names=({})", fmt::join(names, ", ")));
+  }
+
+  Buffer out;
+  append(out, prefix);
+  append(out, body);
+  add_suffixes(out, suffixes, indent, /*force_newline=*/self.is_sparse(), opts);
+  return fmt::to_string(out);
+}
+
+}  // namespace
+
+std::string grad_fn_name(const at::Tensor& t) {
+  if (!t.defined()) return "";
+  const auto& fn = t.grad_fn();
+  if (!fn) return "";
+  std::string name = fn->name();
+  const auto pos = name.rfind("::");
+  return pos == std::string::npos ? name : name.substr(pos + 2);
+}
+
+std::string dtype_str(const at::Tensor& t) { return "torch." + scalar_type_name(t.scalar_type()); }
+
+std::string repr(const at::Tensor& t, const PrintOptions& options) {
+  if (!t.defined()) throw std::invalid_argument("repr() of an undefined tensor");
+  at::NoGradGuard no_grad;
+  return str_intern(t, options);
+}
+
+std::string repr(const at::Tensor& t) { return repr(t, get_printoptions()); }
+
+std::string parameter_repr(const at::Tensor& t, const PrintOptions& options) {
+  return "Parameter containing:\n" + repr(t, options);
+}
+std::string parameter_repr(const at::Tensor& t) { return parameter_repr(t, get_printoptions()); }
+
+std::string format(const at::Tensor& t, const std::string& spec) {
+  if (!t.defined()) throw std::invalid_argument("format() of an undefined tensor");
+  if (t.dim() != 0 || t.is_quantized() || t.is_sparse() || t.is_meta()) {
+    if (!spec.empty()) {
+      throw std::invalid_argument("unsupported format string passed to Tensor.__format__");
+    }
+    return repr(t);
+  }
+  // Tensor.__format__ of a 0-dim tensor: self.item().__format__(spec)
+  const at::Tensor v = t.detach().cpu();
+  const auto st = v.scalar_type();
+  try {
+    if (at::isComplexType(st)) {
+      throw std::invalid_argument("format() of a complex 0-dim tensor is not supported");
+    }
+    if (st == at::kBool) {
+      const bool b = v.item<bool>();
+      if (spec.empty()) return b ? "True" : "False";
+      return fmt::format(fmt::runtime("{:" + spec + "}"), static_cast<int>(b));
+    }
+    if (at::isFloatingType(st)) {
+      const double d = v.item<double>();
+      if (spec.empty()) return float_repr(d);
+      return fmt::format(fmt::runtime("{:" + spec + "}"), d);
+    }
+    const int64_t i = v.item<int64_t>();
+    return fmt::format(fmt::runtime("{:" + spec + "}"), i);
+  } catch (const fmt::format_error& e) {
+    throw std::invalid_argument(std::string("invalid format spec '") + spec + "': " + e.what());
+  }
+}
+
+}  // namespace pyrepr
