@@ -1,0 +1,115 @@
+// Differential test: every case of a file written by gen_tensors.py is
+// printed with pyrepr and compared, byte for byte, with Python's repr.
+//   tensors_runner CASES.pt...
+// Prints each mismatch (case name, both strings) and a summary line;
+// exits 1 on any mismatch.
+#include <ATen/ATen.h>
+
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "pyrepr/load.hpp"
+#include "pyrepr/options.hpp"
+#include "pyrepr/tensor_str.hpp"
+
+namespace {
+
+const pyrepr::Object* find(const pyrepr::Dict& d, const std::string& key) {
+  for (const auto& [k, v] : d.items) {
+    if (k.is<std::string>() && k.as<std::string>() == key) return &v;
+  }
+  return nullptr;
+}
+
+const pyrepr::Object& get(const pyrepr::Dict& d, const std::string& key) {
+  const auto* v = find(d, key);
+  if (!v) throw std::runtime_error("case without '" + key + "'");
+  return *v;
+}
+
+// set_printoptions(**options), on top of the default profile.
+pyrepr::PrintArgs print_args(const pyrepr::Dict& options) {
+  pyrepr::PrintArgs args;
+  for (const auto& [k, v] : options.items) {
+    const auto& key = k.as<std::string>();
+    if (key == "profile") args.profile(v.as<std::string>());
+    if (key == "precision") args.precision(static_cast<int>(v.as<int64_t>()));
+    if (key == "threshold") {
+      args.threshold(v.is<double>() ? v.as<double>() : static_cast<double>(v.as<int64_t>()));
+    }
+    if (key == "edgeitems") args.edgeitems(static_cast<int>(v.as<int64_t>()));
+    if (key == "linewidth") args.linewidth(static_cast<int>(v.as<int64_t>()));
+    if (key == "sci_mode") args.sci_mode(v.as<bool>());
+  }
+  return args;
+}
+
+// The same op as gen_tensors.apply_op; returns the repr.
+std::string shown_repr(const at::Tensor& base, const std::string& op,
+                       const pyrepr::Object& names) {
+  at::Tensor t = base;
+  if (names.is<pyrepr::List>()) {
+    std::vector<at::Dimname> dims;
+    for (const auto& n : names.as<pyrepr::List>()) {
+      dims.push_back(n.is<pyrepr::None>()
+                         ? at::Dimname::wildcard()
+                         : at::Dimname::fromSymbol(at::Symbol::dimname(n.as<std::string>())));
+    }
+    t = t.refine_names(dims);
+  }
+  if (op == "none") return pyrepr::repr(t);
+  t = t.clone().requires_grad_();
+  if (op == "parameter") return pyrepr::parameter_repr(t);
+  if (op == "clone") return pyrepr::repr(t.clone());
+  if (op == "neg") return pyrepr::repr(-t);
+  if (op == "mul") return pyrepr::repr(t * at::scalar_tensor(2.0, t.options().requires_grad(false)));
+  return pyrepr::repr(t);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << "usage: tensors_runner CASES.pt...\n";
+    return 2;
+  }
+  long total = 0, mismatches = 0;
+  for (int a = 1; a < argc; ++a) {
+    pyrepr::Object cases;
+    try {
+      cases = pyrepr::load(argv[a]);
+    } catch (const std::exception& e) {
+      std::cerr << "tensors_runner: error: " << e.what() << "\n";
+      return 2;
+    }
+    for (const auto& c : cases.as<pyrepr::List>()) {
+      const auto& d = c.as<pyrepr::Dict>();
+      const auto& name = get(d, "name").as<std::string>();
+      const auto& expected = get(d, "expected").as<std::string>();
+      std::string got;
+      try {
+        pyrepr::PrintOptionsGuard guard(
+            pyrepr::PrintArgs().profile("default"));  // a clean start, as the generator
+        pyrepr::set_printoptions(print_args(get(d, "options").as<pyrepr::Dict>()));
+        got = shown_repr(get(d, "tensor").as<pyrepr::TensorValue>().tensor,
+                         get(d, "op").as<std::string>(), get(d, "names"));
+      } catch (const std::runtime_error& e) {
+        got = std::string("RuntimeError: ") + e.what();
+      } catch (const std::exception& e) {
+        got = std::string("exception: ") + e.what();
+      }
+      ++total;
+      if (got != expected) {
+        if (++mismatches <= 20) {
+          std::cout << "MISMATCH " << name << "\n--- python\n"
+                    << expected << "\n--- pyrepr\n"
+                    << got << "\n---\n";
+        }
+      }
+    }
+  }
+  std::cout << "differential: " << total << " cases, " << mismatches << " mismatches\n";
+  return mismatches == 0 && total > 0 ? 0 : 1;
+}
