@@ -1,1 +1,317 @@
-// TODO
+// Python 3.11's repr()/str() of the values in the Object model, and print().
+// The rules follow CPython: float_repr is float.__repr__ (PyOS_double_to_string
+// in 'r' mode), str_repr is unicode_repr (Objects/unicodeobject.c), the bytes
+// repr is bytes_repr (Objects/bytesobject.c); list/tuple/dict/OrderedDict
+// join the repr of their elements.
+#include "pyrepr/object.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <iostream>
+#include <ostream>
+#include <string>
+#include <system_error>
+
+#include "pyrepr/tensor_str.hpp"
+
+namespace pyrepr {
+
+namespace {
+
+struct CodeRange {
+  uint32_t first;
+  uint32_t last;
+};
+
+constexpr CodeRange kPrintableRanges[] = {
+#include "pyrepr/unicode_printable.inc"
+};
+
+// Py_UNICODE_ISPRINTABLE for a code point >= 0x80.
+bool is_printable_non_ascii(uint32_t ch) {
+  auto it = std::upper_bound(std::begin(kPrintableRanges), std::end(kPrintableRanges), ch,
+                             [](uint32_t c, const CodeRange& r) { return c < r.first; });
+  if (it == std::begin(kPrintableRanges)) return false;
+  --it;
+  return ch <= it->last;
+}
+
+// Decodes one code point of UTF-8 starting at s[i] and advances i. Encoded
+// surrogates (as pickle's 'surrogatepass' writes them) decode to the
+// surrogate code point. A byte that does not start a valid sequence decodes
+// to U+DC80 + byte, as Python's 'surrogateescape' error handler would, so it
+// is shown as '\udcNN' rather than lost.
+uint32_t decode_utf8(const std::string& s, size_t& i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b0 = byte(i);
+  if (b0 < 0x80) {
+    ++i;
+    return b0;
+  }
+  int len = 0;
+  uint32_t cp = 0;
+  uint32_t min = 0;
+  if ((b0 & 0xE0) == 0xC0) {
+    len = 2, cp = b0 & 0x1F, min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    len = 3, cp = b0 & 0x0F, min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    len = 4, cp = b0 & 0x07, min = 0x10000;
+  }
+  if (len == 0 || i + len > s.size()) {
+    ++i;
+    return 0xDC00 + b0;
+  }
+  for (int k = 1; k < len; ++k) {
+    const unsigned char b = byte(i + k);
+    if ((b & 0xC0) != 0x80) {
+      ++i;
+      return 0xDC00 + b0;
+    }
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF) {
+    ++i;
+    return 0xDC00 + b0;
+  }
+  i += len;
+  return cp;
+}
+
+void append_utf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Backslash, the letter, then `digits` lowercase hex digits of v.
+void append_hex_escape(std::string& out, char letter, uint32_t v, int digits) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '\\';
+  out += letter;
+  for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) out += kHex[(v >> shift) & 0xF];
+}
+
+// bytes_repr (Objects/bytesobject.c) with smartquotes.
+std::string bytes_repr(const std::string& data) {
+  const bool squote = data.find('\'') != std::string::npos;
+  const bool dquote = data.find('"') != std::string::npos;
+  const char quote = (squote && !dquote) ? '"' : '\'';
+  std::string out = "b";
+  out += quote;
+  for (const char ch : data) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == static_cast<unsigned char>(quote) || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < ' ' || c >= 0x7f) {
+      append_hex_escape(out, 'x', c, 2);
+    } else {
+      out += ch;
+    }
+  }
+  out += quote;
+  return out;
+}
+
+// torch.Size.__repr__.
+std::string size_repr(const Size& size) {
+  std::string out = "torch.Size([";
+  for (size_t i = 0; i < size.dims.size(); ++i) {
+    if (i) out += ", ";
+    out += std::to_string(size.dims[i]);
+  }
+  out += "])";
+  return out;
+}
+
+// list_repr / tuplerepr: element reprs inserted verbatim.
+std::string seq_repr(const std::vector<Object>& items, const char* open, const char* close,
+                     bool is_tuple) {
+  std::string out = open;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ", ";
+    out += repr(items[i]);
+  }
+  if (is_tuple && items.size() == 1) out += ',';
+  out += close;
+  return out;
+}
+
+// dict_repr, and odict_repr of Python 3.11 ("OrderedDict([(k, v), ...])").
+std::string dict_repr(const Dict& dict) {
+  std::string out;
+  if (dict.ordered) {
+    if (dict.items.empty()) return "OrderedDict()";
+    out = "OrderedDict([";
+    for (size_t i = 0; i < dict.items.size(); ++i) {
+      if (i) out += ", ";
+      out += '(';
+      out += repr(dict.items[i].first);
+      out += ", ";
+      out += repr(dict.items[i].second);
+      out += ')';
+    }
+    out += "])";
+    return out;
+  }
+  out = "{";
+  for (size_t i = 0; i < dict.items.size(); ++i) {
+    if (i) out += ", ";
+    out += repr(dict.items[i].first);
+    out += ": ";
+    out += repr(dict.items[i].second);
+  }
+  out += '}';
+  return out;
+}
+
+struct ReprVisitor {
+  std::string operator()(const None&) const { return "None"; }
+  std::string operator()(bool v) const { return v ? "True" : "False"; }
+  std::string operator()(int64_t v) const { return std::to_string(v); }
+  std::string operator()(const BigInt& v) const { return v.decimal; }
+  std::string operator()(double v) const { return float_repr(v); }
+  std::string operator()(const std::string& v) const { return str_repr(v); }
+  std::string operator()(const Bytes& v) const { return bytes_repr(v.data); }
+  std::string operator()(const TensorValue& v) const {
+    return v.is_parameter ? parameter_repr(v.tensor) : pyrepr::repr(v.tensor);
+  }
+  std::string operator()(const Size& v) const { return size_repr(v); }
+  std::string operator()(const Global& v) const { return v.module + "." + v.name; }
+  std::string operator()(const List& v) const { return seq_repr(v, "[", "]", false); }
+  std::string operator()(const Tuple& v) const { return seq_repr(v.items, "(", ")", true); }
+  std::string operator()(const Dict& v) const { return dict_repr(v); }
+};
+
+}  // namespace
+
+std::string float_repr(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
+  std::string out = std::signbit(v) ? "-" : "";
+  if (v == 0) return out + "0.0";
+
+  // Shortest round-trip digits, as _Py_dg_dtoa mode 0 gives them.
+  std::array<char, 64> buf{};
+  const auto res = std::to_chars(buf.data(), buf.data() + buf.size(), std::fabs(v),
+                                 std::chars_format::scientific);
+  const std::string sci(buf.data(), res.ptr);  // "d[.ddd]e[+-]XX"
+  const size_t e_pos = sci.find('e');
+  std::string digits;
+  for (size_t i = 0; i < e_pos; ++i)
+    if (sci[i] != '.') digits += sci[i];
+  // value = 0.<digits> * 10**decpt
+  const int decpt = std::stoi(sci.substr(e_pos + 1)) + 1;
+  const int ndigits = static_cast<int>(digits.size());
+
+  if (decpt <= -4 || decpt > 16) {
+    out += digits[0];
+    if (ndigits > 1) {
+      out += '.';
+      out.append(digits, 1, std::string::npos);
+    }
+    const int exponent = decpt - 1;
+    out += exponent < 0 ? "e-" : "e+";
+    const int abs_exp = exponent < 0 ? -exponent : exponent;
+    if (abs_exp < 10) out += '0';
+    out += std::to_string(abs_exp);
+  } else if (decpt <= 0) {
+    out += "0.";
+    out.append(static_cast<size_t>(-decpt), '0');
+    out += digits;
+  } else if (decpt >= ndigits) {
+    out += digits;
+    out.append(static_cast<size_t>(decpt - ndigits), '0');
+    out += ".0";
+  } else {
+    out.append(digits, 0, static_cast<size_t>(decpt));
+    out += '.';
+    out.append(digits, static_cast<size_t>(decpt), std::string::npos);
+  }
+  return out;
+}
+
+std::string str_repr(const std::string& s) {
+  std::vector<uint32_t> cps;
+  cps.reserve(s.size());
+  for (size_t i = 0; i < s.size();) cps.push_back(decode_utf8(s, i));
+
+  const bool squote = std::find(cps.begin(), cps.end(), uint32_t('\'')) != cps.end();
+  const bool dquote = std::find(cps.begin(), cps.end(), uint32_t('"')) != cps.end();
+  const uint32_t quote = (squote && !dquote) ? '"' : '\'';
+
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += static_cast<char>(quote);
+  for (const uint32_t ch : cps) {
+    if (ch == quote || ch == '\\') {
+      out += '\\';
+      out += static_cast<char>(ch);
+    } else if (ch == '\t') {
+      out += "\\t";
+    } else if (ch == '\n') {
+      out += "\\n";
+    } else if (ch == '\r') {
+      out += "\\r";
+    } else if (ch < ' ' || ch == 0x7f) {
+      append_hex_escape(out, 'x', ch, 2);
+    } else if (ch < 0x7f) {
+      out += static_cast<char>(ch);
+    } else if (is_printable_non_ascii(ch)) {
+      append_utf8(out, ch);
+    } else if (ch <= 0xff) {
+      append_hex_escape(out, 'x', ch, 2);
+    } else if (ch <= 0xffff) {
+      append_hex_escape(out, 'u', ch, 4);
+    } else {
+      append_hex_escape(out, 'U', ch, 8);
+    }
+  }
+  out += static_cast<char>(quote);
+  return out;
+}
+
+std::string repr(const Object& obj) { return std::visit(ReprVisitor{}, obj.value()); }
+
+std::string str(const Object& obj) {
+  if (obj.is<std::string>()) return obj.as<std::string>();
+  return repr(obj);
+}
+
+void print_to(std::ostream& os, const std::vector<Object>& args, const PrintKw& kw) {
+  std::string line;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (i) line += kw.sep;
+    line += str(args[i]);
+  }
+  line += kw.end;
+  os << line;
+}
+
+void print_args(const std::vector<Object>& args, const PrintKw& kw) {
+  print_to(std::cout, args, kw);
+}
+
+}  // namespace pyrepr
