@@ -47,8 +47,7 @@ pyrepr::PrintArgs print_args(const pyrepr::Dict& options) {
 }
 
 // The same op as gen_tensors.apply_op; returns the repr.
-std::string shown_repr(const at::Tensor& base, const std::string& op,
-                       const pyrepr::Object& names) {
+std::string shown_repr(const at::Tensor& base, const std::string& op, const pyrepr::Object& names) {
   at::Tensor t = base;
   if (names.is<pyrepr::List>()) {
     std::vector<at::Dimname> dims;
@@ -64,7 +63,8 @@ std::string shown_repr(const at::Tensor& base, const std::string& op,
   if (op == "parameter") return pyrepr::parameter_repr(t);
   if (op == "clone") return pyrepr::repr(t.clone());
   if (op == "neg") return pyrepr::repr(-t);
-  if (op == "mul") return pyrepr::repr(t * at::scalar_tensor(2.0, t.options().requires_grad(false)));
+  if (op == "mul")
+    return pyrepr::repr(t * at::scalar_tensor(2.0, t.options().requires_grad(false)));
   return pyrepr::repr(t);
 }
 
