@@ -1,0 +1,48 @@
+// Internal: the pickle interpreter behind pyrepr::load (src/pyrepr/load.cpp),
+// exposed for unit tests. Not part of the public API.
+//
+// It understands the binary opcodes of pickle protocols 2-5 and the globals
+// torch.save writes (tensor/Parameter/quantized/sparse rebuilders, typed
+// storages, OrderedDict, torch.Size, dtypes, layouts, qschemes). Every length,
+// stack access, memo index and tensor geometry is checked; anything it cannot
+// read throws pyrepr::LoadError (the message does not name a file).
+#pragma once
+
+#include <c10/core/Allocator.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "pyrepr/load.hpp"
+#include "pyrepr/object.hpp"
+
+namespace pyrepr::detail {
+
+// The bytes of one storage record of the archive ("data/<key>").
+struct Record {
+  at::DataPtr data;
+  size_t size = 0;
+};
+// Returns the record "data/<key>"; throws LoadError when there is none.
+using RecordLoader = std::function<Record(const std::string& key)>;
+
+struct UnpickleLimits {
+  size_t max_objects = 5'000'000;  // objects the pickle may create
+  size_t max_result_objects =
+      5'000'000;                 // Objects in the result (shared references count each time)
+  int max_depth = 1000;          // nesting of the result (Python's recursion limit)
+  size_t max_int_digits = 4300;  // Python's sys.get_int_max_str_digits()
+};
+
+// Runs the pickle program `data[0..size)` (the archive's data.pkl) and
+// converts the value it returns into an Object.
+Object unpickle(const char* data, size_t size, const RecordLoader& records,
+                const UnpickleLimits& limits = {});
+
+// A Python int stored as little-endian two's complement bytes (pickle's
+// LONG1/LONG4 payload), as decimal text (n == 0 is 0).
+std::string long_to_decimal(const unsigned char* bytes, size_t n);
+
+}  // namespace pyrepr::detail
