@@ -1,0 +1,317 @@
+// lstm_basics.ipynb in C++, cell by cell: PyTorch's LSTM fed one word at a
+// time (stepwise) and the whole sentence at once (batched).
+//
+// Each cell is a member function between "// %% In [n]" and "// %% end"
+// markers (the walk-through README is generated from them). Notebook
+// variables are members, named as in Python.
+#include <ATen/ATen.h>
+#include <torch/nn/modules/rnn.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "lesson/notebook.hpp"
+#include "pyrepr/load.hpp"
+#include "pyrepr/object.hpp"
+
+namespace {
+
+using at::Tensor;
+using HiddenState = std::tuple<Tensor, Tensor>;  // (h, c), Python's hidden tuple
+
+constexpr int64_t kMaxSize = 1024;     // --input-size, --hidden-size
+constexpr int64_t kMaxSeqLen = 10000;  // --seq-len
+
+// The notebook's parameters cell.
+struct Parameters {
+  uint64_t seed = 1;
+  int64_t input_size = 3;
+  int64_t hidden_size = 3;
+  int64_t seq_len = 5;
+  std::string weights;  // "" = None
+};
+
+const char* const kLSTMKeys[] = {"weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"};
+
+// An LSTM state_dict saved by Python (torch.save(lstm.state_dict(), FILE)),
+// checked as load_state_dict(strict=True) checks it. Throws
+// std::invalid_argument with a one-line message.
+std::vector<std::pair<std::string, Tensor>> read_state_dict(const std::string& path,
+                                                            int64_t input_size,
+                                                            int64_t hidden_size) {
+  pyrepr::Object obj;
+  try {
+    obj = pyrepr::load(path);
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(e.what());
+  }
+  if (!obj.is<pyrepr::Dict>()) {
+    throw std::invalid_argument("not a state_dict (a dict of tensors), but " +
+                                std::string(obj.is<pyrepr::List>() ? "a list" : "another object"));
+  }
+  const auto& items = obj.as<pyrepr::Dict>().items;
+  const std::vector<std::vector<int64_t>> shapes = {{4 * hidden_size, input_size},
+                                                    {4 * hidden_size, hidden_size},
+                                                    {4 * hidden_size},
+                                                    {4 * hidden_size}};
+  std::vector<std::pair<std::string, Tensor>> result;
+  for (size_t k = 0; k < 4; ++k) {
+    const std::string key = kLSTMKeys[k];
+    const pyrepr::Object* value = nullptr;
+    for (const auto& kv : items) {
+      if (kv.first.is<std::string>() && kv.first.as<std::string>() == key) value = &kv.second;
+    }
+    if (value == nullptr) throw std::invalid_argument("missing key '" + key + "'");
+    if (!value->is<pyrepr::TensorValue>()) {
+      throw std::invalid_argument("'" + key + "' is not a tensor");
+    }
+    const Tensor& t = value->as<pyrepr::TensorValue>().tensor;
+    if (!t.defined() || t.layout() != at::kStrided || t.is_quantized() ||
+        !at::isFloatingType(t.scalar_type())) {
+      throw std::invalid_argument("'" + key + "' is not a dense floating-point tensor");
+    }
+    if (t.sizes().vec() != shapes[k]) {
+      throw std::invalid_argument(
+          "'" + key + "' has shape " + pyrepr::repr(pyrepr::size_of(t)) + ", this LSTM needs " +
+          pyrepr::repr(pyrepr::Object(pyrepr::Size{shapes[k]})) + " (--input-size " +
+          std::to_string(input_size) + ", --hidden-size " + std::to_string(hidden_size) + ")");
+    }
+    result.emplace_back(key, t.to(at::kFloat).contiguous());
+  }
+  for (const auto& kv : items) {
+    const std::string key =
+        kv.first.is<std::string>() ? kv.first.as<std::string>() : pyrepr::repr(kv.first);
+    bool known = false;
+    for (const char* k : kLSTMKeys) known = known || key == k;
+    if (!known) throw std::invalid_argument("unexpected key '" + key + "'");
+  }
+  return result;
+}
+
+class LstmBasics {
+ public:
+  LstmBasics(const Parameters& p, std::vector<std::pair<std::string, Tensor>> weights,
+             lesson::Dump& dump)
+      : SEED(p.seed),
+        INPUT_SIZE(p.input_size),
+        HIDDEN_SIZE(p.hidden_size),
+        SEQ_LEN(p.seq_len),
+        WEIGHTS(std::move(weights)),
+        dump(dump) {}
+
+  std::vector<lesson::Cell> cells() {
+    const std::string simple = "#### 简单的例子 (A simple example)";
+    const std::string separately = "#### 单词分开训练 (Words fed separately, one at a time)";
+    const std::string together = "#### 单词合在一起训练 (Words fed together, as one sequence)";
+    const std::string same = "#### 两种方式结果相同 (Both ways give the same result)";
+    return {
+        {simple, [this] { return cell1(); }},     {separately, [this] { return cell2(); }},
+        {separately, [this] { return cell3(); }}, {separately, [this] { return cell4(); }},
+        {together, [this] { return cell5(); }},   {same, [this] { return cell6(); }},
+    };
+  }
+
+ private:
+  // The weights given with --weights, copied over the random initial ones
+  // (Python: lstm.load_state_dict(torch.load(WEIGHTS))).
+  void load_state_dict(torch::nn::LSTM& lstm) {
+    torch::NoGradGuard no_grad;
+    auto params = lstm->named_parameters();
+    for (const auto& [name, value] : WEIGHTS) params[name].copy_(value);
+  }
+
+  lesson::Shown cell1() {
+    // %% In [1]
+    // import torch / import torch.nn as nn: #include <ATen/ATen.h>, <torch/nn/modules/rnn.h>
+    at::manual_seed(SEED);
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell2() {
+    // %% In [2]
+    // pytorch中的LSTM接受三维数据，如上图所示 (PyTorch's LSTM takes 3-D data)
+    // 第一维是序列本身，第二维是mini-batch，第三维是单个词向量的维度
+    // (dim 1: the sequence, dim 2: the mini-batch, dim 3: the size of one word vector)
+    lstm01 = torch::nn::LSTM(INPUT_SIZE, HIDDEN_SIZE);  // 输入三维数据，输出三维数据
+    if (!WEIGHTS.empty()) load_state_dict(lstm01);  // 代替随机的初始权重 (instead of random)
+    inputs01.clear();
+    for (int64_t k = 0; k < SEQ_LEN; ++k) {
+      inputs01.push_back(torch::randn({1, INPUT_SIZE}));  // 模拟五个单词的句子
+    }
+    dump("inputs01", inputs01);
+    return pyrepr::Object(inputs01);  // Out[2]: the cell's last expression
+    // %% end
+  }
+
+  lesson::Shown cell3() {
+    // %% In [3]
+    // 初始化隐藏层即 a[0], h[0]   LSTM有两条线贯穿始终 (the initial hidden state: two lines)
+    // Python builds the tuple left to right; draw in separate statements to
+    // keep that order (std::make_tuple's arguments may be evaluated right to left).
+    Tensor h0 = torch::randn({1, 1, HIDDEN_SIZE});
+    Tensor c0 = torch::randn({1, 1, HIDDEN_SIZE});
+    hidden01 = {h0, c0};
+    dump("hidden01", hidden01);
+    return pyrepr::Object(hidden01);  // Out[3]
+    // %% end
+  }
+
+  lesson::Shown cell4() {
+    // %% In [4]
+    for (size_t step = 0; step < inputs01.size(); ++step) {
+      const Tensor& i = inputs01[step];
+      std::tie(out01, hidden01) = lstm01->forward(i.view({1, 1, -1}), hidden01);
+      pyrepr::print(out01);
+      pyrepr::print();
+      pyrepr::print(hidden01);
+      pyrepr::print("---------------------------------");
+      dump("step" + std::to_string(step) + ".out01", out01);
+      dump("step" + std::to_string(step) + ".hidden01", hidden01);
+    }
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell5() {
+    // %% In [5]
+    lstm02 = torch::nn::LSTM(INPUT_SIZE, HIDDEN_SIZE);  // 输入三维数据，输出三维数据
+    if (!WEIGHTS.empty()) load_state_dict(lstm02);  // 代替随机的初始权重 (instead of random)
+    std::vector<Tensor> words;  // Python's list inputs02 (C++ needs a second name)
+    for (int64_t k = 0; k < SEQ_LEN; ++k) {
+      words.push_back(torch::randn({1, INPUT_SIZE}));  // 模拟五个单词的句子
+    }
+    pyrepr::print(words);
+    pyrepr::print("------------------------------------");
+    Tensor h0 = torch::randn({1, 1, HIDDEN_SIZE});
+    Tensor c0 = torch::randn({1, 1, HIDDEN_SIZE});
+    hidden02 = {h0, c0};
+    pyrepr::print(hidden02);
+    pyrepr::print("------------------------------------");
+    dump("inputs02", words);
+    dump("hidden02_first", hidden02);
+    inputs02 =
+        at::cat(words).view({static_cast<int64_t>(words.size()), 1, -1});  // 序列长度维度为 5
+    Tensor h1 = torch::randn({1, 1, HIDDEN_SIZE});
+    Tensor c1 = torch::randn({1, 1, HIDDEN_SIZE});
+    hidden02 = {h1, c1};
+    std::tie(out02, hidden02) = lstm02->forward(inputs02, hidden02);
+    pyrepr::print(out02);
+    pyrepr::print();
+    pyrepr::print(hidden02);
+    dump("out02", out02);
+    dump("hidden02", hidden02);
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell6() {
+    // %% In [6]
+    Tensor h0 = torch::randn({1, 1, HIDDEN_SIZE});
+    Tensor c0 = torch::randn({1, 1, HIDDEN_SIZE});
+
+    // 逐个单词 (stepwise: one word at a time)
+    HiddenState hidden = {h0, c0};
+    std::vector<Tensor> outs;
+    for (const Tensor& word : inputs02.unbind(0)) {
+      Tensor out;
+      std::tie(out, hidden) = lstm02->forward(word.view({1, 1, -1}), hidden);
+      outs.push_back(out);
+    }
+    Tensor out_step = at::cat(outs);
+    auto [h_step, c_step] = hidden;
+
+    // 整句一起 (batched: the whole sentence at once)
+    auto [out_batch, h_n_c_n] = lstm02->forward(inputs02, HiddenState{h0, c0});
+    auto [h_n, c_n] = h_n_c_n;
+
+    // 最大绝对误差 (largest absolute difference); .item() is a Python float
+    pyrepr::print("max |out_step - out_batch|:", (out_step - out_batch).abs().max().item<double>());
+    pyrepr::print("max |h_step - h_n|:", (h_step - h_n).abs().max().item<double>());
+    pyrepr::print("max |c_step - c_n|:", (c_step - c_n).abs().max().item<double>());
+    // 输出的最后一行就是 h_n (the last row of out is h_n)
+    pyrepr::print("out_batch[-1] equals h_n:", at::equal(out_batch[-1], h_n[0]));
+    return {};
+    // %% end
+  }
+
+  // Parameters (the first code cell).
+  const uint64_t SEED;
+  const int64_t INPUT_SIZE;
+  const int64_t HIDDEN_SIZE;
+  const int64_t SEQ_LEN;
+  const std::vector<std::pair<std::string, Tensor>> WEIGHTS;  // empty = None
+  lesson::Dump& dump;                                         // --dump
+
+  // The notebook's variables.
+  torch::nn::LSTM lstm01{nullptr};
+  std::vector<Tensor> inputs01;
+  HiddenState hidden01;
+  Tensor out01;
+  torch::nn::LSTM lstm02{nullptr};
+  Tensor inputs02;
+  HiddenState hidden02;
+  Tensor out02;
+};
+
+}  // namespace
+
+int lesson_main(int argc, char** argv, const char* program) {
+  const std::string scenario = program;
+  const std::string name = scenario == "demo" ? "demo_lstm_basics" : "lstm_basics_" + scenario;
+  // Which cells each program shows; the others still run, so the random
+  // numbers are those of the whole notebook.
+  std::vector<int> shown;
+  std::string what = "the whole notebook lstm_basics.ipynb";
+  if (scenario == "stepwise") {
+    shown = {1, 2, 3, 4};
+    what = "cells 1-4 of lstm_basics.ipynb: the words fed one at a time";
+  } else if (scenario == "batched") {
+    shown = {1, 5, 6};
+    what = "cells 5-6 of lstm_basics.ipynb: the words fed together, and both ways agree";
+  } else if (scenario != "demo") {
+    return lesson::usage_error(name, "unknown program " + scenario);
+  }
+
+  CLI::App app{"PyTorch's LSTM, stepwise and batched, printed as Jupyter shows it (" + what + ").",
+               name};
+  Parameters p;
+  std::string seed_text = "1";
+  app.add_option("--seed", seed_text, "torch.manual_seed(SEED) (default 1)");
+  app.add_option("--input-size", p.input_size, "size of a word vector (default 3)")
+      ->check(CLI::Range(int64_t{1}, kMaxSize));
+  app.add_option("--hidden-size", p.hidden_size, "size of the hidden state (default 3)")
+      ->check(CLI::Range(int64_t{1}, kMaxSize));
+  app.add_option("--seq-len", p.seq_len, "words in the sentence (default 5)")
+      ->check(CLI::Range(int64_t{1}, kMaxSeqLen));
+  app.add_option("--weights", p.weights,
+                 "an LSTM state_dict saved by Python (torch.save(lstm.state_dict(), FILE)), "
+                 "used instead of the random initial weights");
+  lesson::RunOptions run;
+  lesson::add_run_flags(app, run);
+  if (int rc = lesson::parse_flags(app, argc, argv); rc >= 0) return rc;
+
+  const auto seed = lesson::parse_seed(seed_text);
+  if (!seed) {
+    return lesson::usage_error(
+        name, "--seed: expected an integer in [-2^63, 2^64-1], got '" + seed_text + "'");
+  }
+  p.seed = *seed;
+
+  std::vector<std::pair<std::string, Tensor>> weights;
+  if (!p.weights.empty()) {
+    try {
+      weights = read_state_dict(p.weights, p.input_size, p.hidden_size);
+    } catch (const std::exception& e) {
+      return lesson::usage_error(name, "--weights " + p.weights + ": " + e.what());
+    }
+  }
+
+  lesson::Dump dump;
+  LstmBasics notebook(p, std::move(weights), dump);
+  return lesson::run_notebook(name, notebook.cells(), shown, run, dump);
+}
