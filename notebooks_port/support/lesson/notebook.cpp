@@ -183,6 +183,14 @@ int run_notebook(const std::string& program, const std::vector<Cell>& cells,
   }
   const int last = show.empty() ? static_cast<int>(cells.size()) : *show.rbegin();
   dump.enable(!options.dump_path.empty());
+  if (!options.dump_path.empty()) {
+    // Refuse an unwritable --dump file before any work (the file is written at the end).
+    std::ofstream probe(options.dump_path, std::ios::binary | std::ios::app);
+    if (!probe) {
+      return usage_error(program,
+                         "--dump: cannot write " + options.dump_path + ": " + std::strerror(errno));
+    }
+  }
 
   std::vector<Output> outputs;
   std::string heading;
