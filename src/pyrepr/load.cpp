@@ -41,6 +41,40 @@ std::string first_line(const std::string& s) {
 }
 std::string c10_message(const c10::Error& e) { return first_line(e.what_without_backtrace()); }
 
+// Text from the file, shown in a message: printable ASCII kept, every other
+// byte escaped, at most 80 characters.
+std::string printable(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (out.size() >= 80) return out + "...";
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+// A message on one line: control characters (from a path, say) escaped.
+std::string one_line(const std::string& s) {
+  std::string out;
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------
 // Python ints of any size
 
@@ -520,7 +554,7 @@ class Unpickler {
     if (module == "torch") {
       if (auto canon = canonical_torch_value(name)) return make_global("torch", *canon, Fn::Value);
     }
-    fail("unsupported global '" + module + "." + name +
+    fail("unsupported global '" + printable(module + "." + name) +
          "' (only tensors, Parameters, containers and torch dtypes/layouts can be read)");
   }
 
@@ -599,8 +633,8 @@ class Unpickler {
     }
     if (last >= storage->i)
       fail(std::string(fn) + ": size " + dims_text(size) + ", stride " + dims_text(stride) +
-           " and offset " + std::to_string(offset) + " need " + std::to_string(last) + " + 1" +
-           " elements but storage data/" + storage->s + " has " + std::to_string(storage->i));
+           " and offset " + std::to_string(offset) + " reach element " + std::to_string(last) +
+           " but storage data/" + storage->s + " has " + std::to_string(storage->i) + " elements");
   }
   static std::string dims_text(const std::vector<int64_t>& v) {
     std::string s = "(";
@@ -792,34 +826,35 @@ class Unpickler {
     if (!location) fail("persistent id: storage location must be a str");
     if (pid->items[4]->kind != Kind::Int) fail("persistent id: storage numel must be an int");
     int64_t numel = pid->items[4]->i;
-    if (numel < 0) fail("storage data/" + key + " has negative size " + std::to_string(numel));
+    const std::string shown = printable(key);
+    if (numel < 0) fail("storage data/" + shown + " has negative size " + std::to_string(numel));
 
     auto cached = storages_.find(key);
     if (cached != storages_.end()) return cached->second;  // the first dtype wins, as in Python
 
     if (*location != "cpu")
-      fail("storage data/" + key + " is on device '" + *location +
+      fail("storage data/" + shown + " is on device '" + printable(*location) +
            "'; only CPU storages can be loaded");
     at::ScalarType dtype = type->dtype;
     int64_t nbytes;
     if (__builtin_mul_overflow(numel, static_cast<int64_t>(c10::elementSize(dtype)), &nbytes))
-      fail("storage data/" + key + ": size overflows");
+      fail("storage data/" + shown + ": size overflows");
     Record rec = records_(key);
     if (rec.size < static_cast<uint64_t>(nbytes))
-      fail("storage record data/" + key + " has " + std::to_string(rec.size) + " bytes but " +
+      fail("storage record data/" + shown + " has " + std::to_string(rec.size) + " bytes but " +
            std::to_string(numel) + " elements of " + c10::toString(dtype) + " need " +
            std::to_string(nbytes));
     if (dtype == at::kBool) {
       const auto* b = static_cast<const unsigned char*>(rec.data.get());
       for (int64_t k = 0; k < nbytes; ++k)
         if (b[k] > 1)
-          fail("storage record data/" + key + " holds an invalid bool byte " +
+          fail("storage record data/" + shown + " holds an invalid bool byte " +
                std::to_string(b[k]));
     }
     Node* n = make(Kind::Storage);
     n->dtype = dtype;
     n->i = numel;
-    n->s = key;
+    n->s = shown;
     n->storage = c10::Storage(c10::Storage::use_byte_size_t(), static_cast<size_t>(nbytes),
                               std::move(rec.data), /*allocator=*/nullptr, /*resizable=*/false);
     storages_[key] = n;
@@ -960,7 +995,7 @@ class Unpickler {
         }
         if (enc == "utf-8" || enc == "utf8") return make_str(args[0]->s, Kind::Bytes);
         if (enc != "latin1" && enc != "latin-1" && enc != "iso-8859-1")
-          fail("_codecs.encode: unsupported encoding '" + enc + "'");
+          fail("_codecs.encode: unsupported encoding '" + printable(enc) + "'");
         // The str's code points (all < 256) are the bytes.
         std::string out;
         const std::string& s = args[0]->s;
@@ -1413,7 +1448,7 @@ Object load_archive(std::shared_ptr<caffe2::serialize::ReadAdapterInterface> in)
     try {
       return reader->getRecord(name);
     } catch (const c10::Error& e) {
-      fail("cannot read record '" + name + "': " + detail::c10_message(e));
+      fail("cannot read record '" + detail::printable(name) + "': " + detail::c10_message(e));
     } catch (const std::bad_alloc&) {
       fail("cannot read record '" + name + "': out of memory");
     }
@@ -1430,12 +1465,12 @@ Object load_archive(std::shared_ptr<caffe2::serialize::ReadAdapterInterface> in)
   if (has("byteorder")) {
     auto [bo, bo_size] = get("byteorder");
     std::string order(static_cast<const char*>(bo.get()), bo_size);
-    if (order != "little") fail("unsupported byte order '" + order + "'");
+    if (order != "little") fail("unsupported byte order '" + detail::printable(order) + "'");
   }
   auto [pkl, pkl_size] = get("data.pkl");
   detail::RecordLoader records = [&](const std::string& key) {
     std::string name = "data/" + key;
-    if (!has(name)) fail("missing storage record '" + name + "'");
+    if (!has(name)) fail("missing storage record '" + detail::printable(name) + "'");
     auto [ptr, size] = get(name);
     return detail::Record{std::move(ptr), size};
   };
@@ -1446,13 +1481,13 @@ Object load_guarded(const std::string& where, const std::function<Object()>& bod
   try {
     return body();
   } catch (const LoadError& e) {
-    throw LoadError(where + ": " + e.what());
+    throw LoadError(detail::one_line(where + ": " + e.what()));
   } catch (const c10::Error& e) {
-    throw LoadError(where + ": " + detail::c10_message(e));
+    throw LoadError(detail::one_line(where + ": " + detail::c10_message(e)));
   } catch (const std::bad_alloc&) {
-    throw LoadError(where + ": out of memory");
+    throw LoadError(detail::one_line(where + ": out of memory"));
   } catch (const std::exception& e) {
-    throw LoadError(where + ": " + detail::first_line(e.what()));
+    throw LoadError(detail::one_line(where + ": " + detail::first_line(e.what())));
   }
 }
 

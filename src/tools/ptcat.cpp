@@ -27,29 +27,33 @@ constexpr int kExitUsage = 2;
 const char* const kDescription =
     "Print each FILE (written by Python's torch.save) exactly as PyTorch 1.13's\n"
     "  print(torch.load(FILE))\n"
-    "prints it, files in the order given. The print options are applied as one call\n"
+    "prints it, files in the order given.";
+
+const char* const kFooter =
+    "Print options are applied as one call\n"
     "  torch.set_printoptions(profile=..., precision=..., threshold=..., edgeitems=...,\n"
     "                         linewidth=..., sci_mode=...)\n"
-    "would: the profile first, then every explicit value on top of it; options not\n"
-    "given keep their defaults (precision 4, threshold 1000, edgeitems 3, linewidth 80,\n"
-    "sci_mode automatic).\n"
+    "would: the profile first, then every explicit value on top of it. Options not\n"
+    "given keep their defaults (precision 4, threshold 1000, edgeitems 3, linewidth\n"
+    "80, sci_mode automatic).\n"
+    "\n"
+    "--requires-grad makes every loaded tensor (inside lists, tuples and dicts too)\n"
+    "require grad before printing, as Python's t.requires_grad_() would. Only\n"
+    "floating point and complex tensors can: for any other tensor (integer, bool,\n"
+    "quantized) the file fails as in Python, with the message 'only Tensors of\n"
+    "floating point dtype can require gradients'.\n"
     "\n"
     "Readable content: tensors of every dtype (strided views sharing a storage,\n"
     "quantized per-tensor/per-channel affine, sparse COO), nn.Parameter, and\n"
     "None/bool/int/float/str/bytes, list/tuple/dict/OrderedDict, torch.Size and\n"
-    "torch dtypes/layouts/qschemes around them.\n"
+    "torch dtypes/layouts/qschemes around them. Sets, complex Python numbers,\n"
+    "devices, storages, TorchScript archives and the legacy (non-zip) format are\n"
+    "refused with an error.\n"
     "\n"
     "Exit status: 0 if every file was printed; 1 if a file could not be read or\n"
     "printed (one line 'ptcat: error: FILE: why' on stderr; the other files are\n"
-    "still printed); 2 for a bad option or value (nothing is printed).";
-
-const char* const kRequiresGradHelp =
-    "Make every loaded tensor require grad before printing, as Python's\n"
-    "t.requires_grad_() would (tensors inside lists, tuples and dicts too).\n"
-    "Only floating point and complex tensors can: for any other tensor (integer,\n"
-    "bool, quantized) the file fails, like Python's RuntimeError, with\n"
-    "'only Tensors of floating point and complex dtype can require gradients'\n"
-    "and exit status 1.";
+    "still printed); 2 for a bad option or value (one line on stderr, nothing\n"
+    "printed).";
 
 struct UsageError {
   std::string message;
@@ -91,6 +95,10 @@ std::optional<bool> parse_sci_mode(const std::string& text) {
 void require_grad(pyrepr::Object& obj) {
   auto& v = obj.value();
   if (auto* t = std::get_if<pyrepr::TensorValue>(&v)) {
+    // Python's Tensor.requires_grad_ checks the dtype itself, with this message.
+    at::ScalarType st = t->tensor.scalar_type();
+    if (!at::isFloatingType(st) && !at::isComplexType(st))
+      throw std::runtime_error("only Tensors of floating point dtype can require gradients");
     t->tensor.requires_grad_(true);
   } else if (auto* l = std::get_if<pyrepr::List>(&v)) {
     for (auto& x : *l) require_grad(x);
@@ -106,6 +114,22 @@ void require_grad(pyrepr::Object& obj) {
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
+// One line for stderr: control characters (a newline in a path, say) escaped.
+std::string escape_controls(const std::string& s) {
+  std::string out;
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
 // The text print(torch.load(path)) writes; throws on failure.
 std::string render(const std::string& path, bool requires_grad) {
   pyrepr::Object obj = pyrepr::load(path);
@@ -116,41 +140,37 @@ std::string render(const std::string& path, bool requires_grad) {
 int run(int argc, char** argv) {
   CLI::App app{kDescription, "ptcat"};
   app.get_formatter()->column_width(34);
+  app.footer(kFooter);
   std::vector<std::string> files;
   std::optional<std::string> precision, threshold, edgeitems, linewidth, sci_mode, profile;
   bool requires_grad = false;
   app.add_option("FILE", files, "torch.save file(s) to print")->required();
-  app.add_option("--precision", precision,
-                 "Digits after the decimal point for floating point numbers (integer >= 0)")
+  app.add_option("--precision", precision, "Digits after the decimal point (>= 0; default 4)")
       ->type_name("N");
   app.add_option("--threshold", threshold,
-                 "Number of elements above which a tensor is summarized with '...' "
-                 "(number >= 0, or inf to never summarize)")
+                 "Elements above which a tensor is summarized (>= 0 or inf; default 1000)")
       ->type_name("N|inf");
   app.add_option("--edgeitems", edgeitems,
-                 "Items shown at the beginning and end of each dimension of a summarized "
-                 "tensor (integer >= 0)")
+                 "Items shown at each end of a summarized dimension (>= 0; default 3)")
       ->type_name("N");
-  app.add_option("--linewidth", linewidth, "Characters per line before wrapping (integer >= 1)")
+  app.add_option("--linewidth", linewidth, "Characters per line (>= 1; default 80)")
       ->type_name("N");
-  app.add_option("--sci-mode", sci_mode,
-                 "Scientific notation for floats: auto (chosen per tensor, the default), "
-                 "true or false")
+  app.add_option("--sci-mode", sci_mode, "Scientific notation (default auto: chosen per tensor)")
       ->type_name("auto|true|false");
   app.add_option("--profile", profile,
-                 "Preset applied before the other options: default (precision 4, threshold "
-                 "1000, edgeitems 3, linewidth 80), short (precision 2, edgeitems 2), full "
+                 "Preset applied first: default, short (precision 2, edgeitems 2) or full "
                  "(threshold inf)")
       ->type_name("default|short|full");
-  app.add_flag("--requires-grad", requires_grad, kRequiresGradHelp);
+  app.add_flag("--requires-grad", requires_grad,
+               "Make every tensor require grad before printing (see below)");
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "ptcat: error: " << e.what() << "\n"
-              << "Run 'ptcat --help' for usage.\n";
+    std::cerr << "ptcat: error: " << escape_controls(first_line(e.what()))
+              << " (see 'ptcat --help')\n";
     return kExitUsage;
   }
 
@@ -167,8 +187,7 @@ int run(int argc, char** argv) {
     if (linewidth) args.linewidth(parse_int("--linewidth", *linewidth, 1));
     if (sci_mode) args.sci_mode(parse_sci_mode(*sci_mode));
   } catch (const UsageError& e) {
-    std::cerr << "ptcat: error: " << e.message << "\n"
-              << "Run 'ptcat --help' for usage.\n";
+    std::cerr << "ptcat: error: " << escape_controls(e.message) << " (see 'ptcat --help')\n";
     return kExitUsage;
   }
   pyrepr::set_printoptions(args);
@@ -188,7 +207,7 @@ int run(int argc, char** argv) {
     }
     if (!error.empty()) {
       std::cout.flush();
-      std::cerr << "ptcat: error: " << error << "\n";
+      std::cerr << "ptcat: error: " << escape_controls(error) << "\n";
       status = kExitFileError;
       continue;
     }

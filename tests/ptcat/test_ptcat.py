@@ -1,0 +1,501 @@
+#!/usr/bin/python3
+"""Differential and bad-input tests of ptcat.
+
+  test_ptcat.py --ptcat PATH [--part outputs|errors|all]
+
+outputs: at test time, saves a varied set of files with torch.save into a temp
+  dir (every dtype, quantized, sparse COO, views sharing a storage, 0-dim,
+  empty, requires_grad, nn.Parameter, an LSTM state_dict, nested containers,
+  big ints, several pickle protocols), then for several flag sets runs ptcat
+  on all of them and compares its stdout byte for byte with Python's
+  print(torch.load(f)) under the same torch.set_printoptions(...) call
+  (and requires_grad_() for --requires-grad; where Python raises, ptcat must
+  print one error line with the same message and exit 1).
+errors: bad files and bad flags: exit status, exactly one stderr line, no
+  death by signal; plus a batch of mutated archives (no crash allowed).
+
+A failure names the case and shows a unified diff of Python's and ptcat's
+output. Exit status 0 when everything passed, 1 otherwise.
+"""
+import argparse
+import collections
+import difflib
+import io
+import os
+import pickle
+import random
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+import torch
+
+FAILURES = []
+
+
+def fail(case, message):
+    FAILURES.append(case)
+    print(f"FAIL [{case}]: {message}", flush=True)
+
+
+def udiff(expected, got, a="python", b="ptcat"):
+    return "".join(difflib.unified_diff(expected.splitlines(True), got.splitlines(True), a, b))
+
+
+# ---------------------------------------------------------------------------
+# The files
+
+
+def make_cases():
+    """(name, object, torch.save kwargs) triples, generated deterministically."""
+    torch.manual_seed(20240601)
+    g = torch.Generator().manual_seed(7)
+    cases = []
+
+    def add(name, obj, **kw):
+        cases.append((name, obj, kw))
+
+    # every dtype
+    add("float32", torch.randn(4, 5, generator=g))
+    add("float64", torch.randn(3, 4, dtype=torch.float64, generator=g) * 1000)
+    add("float16", torch.randn(6, generator=g).half())
+    add("bfloat16", torch.randn(2, 3, generator=g).bfloat16())
+    add("uint8", torch.randint(0, 256, (3, 4), dtype=torch.uint8, generator=g))
+    add("int8", torch.randint(-128, 128, (7,), dtype=torch.int8, generator=g))
+    add("int16", torch.randint(-30000, 30000, (2, 2), dtype=torch.int16, generator=g))
+    add("int32", torch.randint(-2**31, 2**31 - 1, (5,), dtype=torch.int32, generator=g))
+    add("int64", torch.tensor([-2**63, 2**63 - 1, 0, 12345678901234]))
+    add("bool", torch.tensor([[True, False], [False, True]]))
+    add("complex64", torch.randn(3, dtype=torch.complex64, generator=g))
+    add("complex128", torch.randn(2, 2, dtype=torch.complex128, generator=g) * 1e5)
+    add("special_floats", torch.tensor([float("nan"), float("inf"), -float("inf"), -0.0, 1.5]))
+    add("sci_values", torch.tensor([1e-8, 1.0, 1e8]))
+    add("small_values", torch.tensor([0.001, 0.0001, 0.00002]))
+    add("int_valued_floats", torch.tensor([1.0, -2.0, 300.0]))
+    add("half_specials", torch.tensor([65504.0, -0.0, float("inf"), 1e-4]).half())
+    # quantized
+    x = torch.randn(4, 5, generator=g)
+    add("qt_quint8", torch.quantize_per_tensor(x, 0.05, 10, torch.quint8))
+    add("qt_qint8", torch.quantize_per_tensor(x, 0.1, 0, torch.qint8))
+    add("qt_qint32", torch.quantize_per_tensor(x, 0.001, -5, torch.qint32))
+    add("qc_quint8_axis0", torch.quantize_per_channel(
+        x, torch.tensor([0.1, 0.05, 0.2, 0.01]), torch.tensor([0, 1, 2, 3]), 0, torch.quint8))
+    add("qc_qint8_axis1", torch.quantize_per_channel(
+        x, torch.linspace(0.01, 0.05, 5), torch.zeros(5, dtype=torch.long), 1, torch.qint8))
+    # sparse COO
+    i = torch.tensor([[0, 1, 1, 0], [2, 0, 2, 2]])
+    add("sparse_uncoalesced", torch.sparse_coo_tensor(i, torch.tensor([3.0, 4.0, 5.0, 6.0]), (2, 3)))
+    add("sparse_coalesced",
+        torch.sparse_coo_tensor(i, torch.tensor([3.0, 4.0, 5.0, 6.0]), (2, 3)).coalesce())
+    add("sparse_int", torch.sparse_coo_tensor(i, torch.tensor([1, 2, 3, 4]), (2, 3)))
+    add("sparse_hybrid", torch.sparse_coo_tensor(i[:, :2], torch.randn(2, 2, generator=g), (2, 3, 2)))
+    add("sparse_empty", torch.sparse_coo_tensor(size=(3, 3)))
+    # views sharing one storage
+    base = torch.arange(12.0).reshape(3, 4)
+    add("views", {"base": base, "row": base[1], "col": base[:, 2], "t": base.t(),
+                  "step": base.view(-1)[1::3], "narrow": base.narrow(1, 1, 2),
+                  "scalar_view": base[2, 3]})
+    big = torch.arange(100, dtype=torch.int32)
+    add("view_alone", big[10:13])
+    add("expanded", torch.arange(4.0).expand(3, 4))
+    add("noncontig_int", torch.arange(24).reshape(2, 3, 4).permute(2, 0, 1))
+    # 0-dim and empty
+    add("zero_dim", [torch.tensor(3.25), torch.tensor(-7), torch.tensor(True),
+                     torch.tensor(1 + 2j), torch.tensor(2.5, dtype=torch.float64)])
+    add("empty", [torch.empty(0), torch.zeros(2, 0, 3), torch.tensor([], dtype=torch.int64),
+                  torch.zeros(0, 4, dtype=torch.bool)])
+    # autograd and parameters
+    add("requires_grad", torch.randn(3, generator=g).requires_grad_())
+    add("requires_grad_0dim", torch.tensor(1.5, requires_grad=True))
+    add("parameter", torch.nn.Parameter(torch.randn(2, 3, generator=g)))
+    add("parameter_no_grad", torch.nn.Parameter(torch.randn(2, generator=g), requires_grad=False))
+    add("parameter_int", torch.nn.Parameter(torch.arange(3), requires_grad=False))
+    add("lstm_state_dict", torch.nn.LSTM(3, 3).state_dict())
+    lin = torch.nn.Linear(2, 2)
+    add("param_list", [lin.weight, lin.bias])
+    # large tensors (summarized with the default threshold)
+    add("large_1d", torch.randn(2000, generator=g))
+    add("large_2d", torch.randn(40, 50, generator=g))
+    add("large_int", torch.arange(3000).reshape(10, 300))
+    add("cube", torch.randn(5, 6, 7, generator=g))
+    # Python values
+    nested = {
+        "ints": [0, 1, -1, 255, 256, 65535, 65536, -129, 2**31, -2**31 - 1, 2**63 - 1, -2**63],
+        "big": [2**63, -2**63 - 1, 2**64, 2**200, -(2**200), 10**100],
+        "floats": [0.1, 1e16, 1e-5, 3.0, -0.0, float("inf"), -float("inf"), float("nan"),
+                   1.7976931348623157e308, 5e-324, 123456789.125],
+        "strs": ["", "a\nb", "tab\t", "it's", 'say "hi"', "both ' and \"", "é中😀", "\x00\x7f"],
+        "bytes": [b"", b"ab", b"\x00\xff'\"", bytes(range(256))],
+        "consts": [None, True, False],
+        "tuples": [(), (1,), (1, (2, (3, None))), ((),)],
+        "dicts": [{}, {1: "a", 2.5: "b", (1, 2): "c", None: "d", "k": [1, {"z": None}]}],
+        "ordered": collections.OrderedDict([("b", 1), ("a", collections.OrderedDict())]),
+        "empty_od": collections.OrderedDict(),
+        "globals": [torch.float32, torch.int64, torch.bool, torch.complex64, torch.float16,
+                    torch.bfloat16, torch.quint8, torch.sparse_coo, torch.strided,
+                    torch.per_tensor_affine, torch.per_channel_affine],
+        "sizes": [torch.Size([]), torch.Size([2, 3]), torch.Size([5])],
+        "tensor_in_tuple": (torch.tensor([1, 2]), "x", torch.ones(2, 2)),
+    }
+    add("nested", nested)
+    add("nested_proto3", nested, pickle_protocol=3)
+    add("nested_proto4", nested, pickle_protocol=4)
+    add("nested_proto5", nested, pickle_protocol=5)
+    shared = [1, 2]
+    t = torch.randn(2, generator=g)
+    add("shared_refs", {"x": shared, "y": shared, "t1": t, "t2": t})
+    add("scalar_int", 42)
+    add("scalar_str", "hello 'world'")
+    add("scalar_none", None)
+    add("scalar_float", 2.0)
+    add("big_int", 2**100)
+    add("long_list", list(range(300)))
+    add("long_dict", {f"key{i}": i * 0.5 for i in range(60)})
+    add("lstm_proto4", torch.nn.LSTM(2, 2, num_layers=2).state_dict(), pickle_protocol=4)
+    return cases
+
+
+FLAG_SETS = [
+    # (name, ptcat flags, set_printoptions kwargs, requires_grad)
+    ("default", [], {}, False),
+    ("precision2_linewidth60", ["--precision", "2", "--linewidth", "60"],
+     dict(precision=2, linewidth=60), False),
+    ("profile_short", ["--profile", "short"], dict(profile="short"), False),
+    ("profile_full_lw120", ["--profile", "full", "--linewidth", "120"],
+     dict(profile="full", linewidth=120), False),
+    ("threshold5_edge1", ["--threshold", "5", "--edgeitems", "1"],
+     dict(threshold=5, edgeitems=1), False),
+    ("sci_true_precision3", ["--sci-mode", "true", "--precision", "3"],
+     dict(sci_mode=True, precision=3), False),
+    ("sci_false", ["--sci-mode", "false"], dict(sci_mode=False), False),
+    ("short_precision6", ["--profile", "short", "--precision", "6", "--sci-mode", "auto"],
+     dict(profile="short", precision=6, sci_mode=None), False),
+    ("threshold_inf_edge2_lw40", ["--threshold", "inf", "--edgeitems", "2", "--linewidth", "40"],
+     dict(threshold=float("inf"), edgeitems=2, linewidth=40), False),
+    ("requires_grad", ["--requires-grad"], {}, True),
+    ("requires_grad_precision1", ["--requires-grad", "--precision", "1"], dict(precision=1), True),
+]
+
+
+def require_grad(obj):
+    """Python's requires_grad_() on every tensor, in the same order as ptcat."""
+    if isinstance(obj, torch.Tensor):
+        obj.requires_grad_()
+    elif isinstance(obj, (list, tuple)):
+        for x in obj:
+            require_grad(x)
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            require_grad(k)
+            require_grad(v)
+
+
+def python_print(path, kwargs, requires_grad):
+    """(stdout text, error message or None) of print(torch.load(path))."""
+    torch.set_printoptions(profile="default")
+    torch.set_printoptions(**kwargs)
+    try:
+        obj = torch.load(path)
+        if requires_grad:
+            require_grad(obj)
+        buf = io.StringIO()
+        print(obj, file=buf)
+        return buf.getvalue(), None
+    except Exception as e:  # the error ptcat must report
+        return "", str(e).splitlines()[0]
+    finally:
+        torch.set_printoptions(profile="default")
+
+
+def run_ptcat(ptcat, args):
+    return subprocess.run([ptcat] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=600)
+
+
+def check_outputs(ptcat, tmp):
+    cases = make_cases()
+    paths = []
+    for name, obj, kw in cases:
+        path = os.path.join(tmp, name + ".pt")
+        torch.save(obj, path, **kw)
+        paths.append(path)
+    print(f"saved {len(paths)} files; {len(FLAG_SETS)} flag sets", flush=True)
+
+    for fs_name, flags, kwargs, rg in FLAG_SETS:
+        expected = [python_print(p, kwargs, rg) for p in paths]
+        want_out = "".join(out for out, err in expected if err is None)
+        want_err = "".join(f"ptcat: error: {p}: {err}\n"
+                           for p, (out, err) in zip(paths, expected) if err is not None)
+        want_rc = 1 if want_err else 0
+        r = run_ptcat(ptcat, flags + paths)
+        got_out = r.stdout.decode("utf-8", "replace")
+        got_err = r.stderr.decode("utf-8", "replace")
+        if r.returncode == want_rc and got_out == want_out and got_err == want_err:
+            print(f"ok   flags {fs_name}: {len(paths)} files "
+                  f"({sum(e is not None for _, e in expected)} expected errors)", flush=True)
+            continue
+        if r.returncode < 0:
+            fail(f"flags {fs_name}", f"ptcat killed by signal {-r.returncode}")
+        # Pinpoint the files that differ.
+        for p, (out, err) in zip(paths, expected):
+            case = f"flags {fs_name} / {os.path.basename(p)}"
+            one = run_ptcat(ptcat, flags + [p])
+            o = one.stdout.decode("utf-8", "replace")
+            e = one.stderr.decode("utf-8", "replace")
+            if err is None:
+                if one.returncode != 0 or o != out or e:
+                    fail(case, f"exit {one.returncode}, stderr {e!r}\n" + udiff(out, o) +
+                         f"--- python output ---\n{out}--- ptcat output ---\n{o}")
+            else:
+                want = f"ptcat: error: {p}: {err}\n"
+                if one.returncode != 1 or o or e != want:
+                    fail(case, f"Python raised {err!r}; ptcat exit {one.returncode}, "
+                         f"stderr {e!r} (want {want!r}), stdout {o!r}")
+        if not any(f.startswith(f"flags {fs_name}") for f in FAILURES):
+            fail(f"flags {fs_name}", f"all files pass alone but the batch differs (exit "
+                 f"{r.returncode}, want {want_rc})\n" + udiff(want_out, got_out) +
+                 udiff(want_err, got_err, "python-stderr", "ptcat-stderr"))
+
+
+# ---------------------------------------------------------------------------
+# Bad input
+
+
+def write_archive(path, pkl, records=None, name="archive"):
+    """A torch.save-like zip with our own data.pkl and storage records."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        z.writestr(f"{name}/data.pkl", pkl)
+        for key, data in (records or {}).items():
+            z.writestr(f"{name}/data/{key}", data)
+        z.writestr(f"{name}/version", "3\n")
+
+
+def tensor_pickle(storage_numel, size, stride, offset=0, storage="FloatStorage"):
+    """A hand-assembled protocol 2 pickle of _rebuild_tensor_v2 with the given
+    geometry, over the storage record data/0."""
+    def i32(v):
+        return b"J" + struct.pack("<i", v)
+
+    def tup(ints):
+        return b"(" + b"".join(i32(v) for v in ints) + b"t"
+
+    def s(text):
+        return b"X" + struct.pack("<I", len(text)) + text.encode()
+
+    return (b"\x80\x02ctorch._utils\n_rebuild_tensor_v2\n("
+            + b"(" + s("storage") + b"ctorch\n" + storage.encode() + b"\n" + s("0") + s("cpu")
+            + i32(storage_numel) + b"tQ"
+            + i32(offset) + tup(size) + tup(stride)
+            + b"\x89ccollections\nOrderedDict\n)R"
+            + b"tR.")
+
+
+def check_errors(ptcat, tmp):
+    good = os.path.join(tmp, "good.pt")
+    torch.save({"a": torch.arange(6.0), "b": [1, 2]}, good)
+    good_out = python_print(good, {}, False)[0]
+    data = open(good, "rb").read()
+
+    def f(name, content):
+        p = os.path.join(tmp, name)
+        with open(p, "wb") as fh:
+            fh.write(content)
+        return p
+
+    rnd = random.Random(99)
+    legacy = os.path.join(tmp, "legacy.pt")
+    torch.save(torch.ones(2), legacy, _use_new_zipfile_serialization=False)
+    small_rec = os.path.join(tmp, "small_record.pt")
+    write_archive(small_rec, tensor_pickle(4, (4,), (1,)), {"0": b"\0" * 8})
+    beyond = os.path.join(tmp, "beyond_storage.pt")
+    write_archive(beyond, tensor_pickle(4, (3,), (2,)), {"0": b"\0" * 16})
+    unknown_global = os.path.join(tmp, "unknown_global.pt")
+    write_archive(unknown_global, b"\x80\x02cos\nsystem\nX\x02\x00\x00\x00lsq\x00\x85R.")
+    missing_rec = os.path.join(tmp, "missing_record.pt")
+    write_archive(missing_rec, tensor_pickle(4, (4,), (1,)), {})
+    deep = os.path.join(tmp, "deep.pt")
+    write_archive(deep, b"\x80\x02" + b"]" * 100000 + b"a" * 99999 + b".")
+    recursive = os.path.join(tmp, "recursive.pt")
+    write_archive(recursive, b"\x80\x02]q\x00h\x00a.")
+    bad_opcode = os.path.join(tmp, "bad_opcode.pt")
+    write_archive(bad_opcode, b"\x80\x02\xff.")
+    no_stop = os.path.join(tmp, "no_stop.pt")
+    write_archive(no_stop, b"\x80\x02]")
+    huge_len = os.path.join(tmp, "huge_len.pt")
+    write_archive(huge_len, b"\x80\x02X\xff\xff\xff\x7fabc.")
+    laughs = os.path.join(tmp, "laughs.pt")
+    # l0 = [0]; l(k+1) = [lk, lk] ...: 2**60 objects once expanded
+    prog = b"\x80\x02]K\x00aq\x00"
+    for k in range(60):
+        prog += b"](h" + bytes([k]) + b"h" + bytes([k]) + b"eq" + bytes([k + 1])
+    write_archive(laughs, prog + b".")
+
+    cases = [
+        # (name, args, expected exit, stderr line must start with)
+        ("missing file", [os.path.join(tmp, "nope.pt")], 1, "ptcat: error: "),
+        ("empty file", [f("empty.pt", b"")], 1, "ptcat: error: "),
+        ("random bytes", [f("random.pt", bytes(rnd.randrange(256) for _ in range(1000)))], 1,
+         "ptcat: error: "),
+        ("zip magic + random", [f("pkrandom.pt", b"PK\x03\x04" +
+                                  bytes(rnd.randrange(256) for _ in range(1000)))], 1,
+         "ptcat: error: "),
+        ("truncated half", [f("trunc_half.pt", data[: len(data) // 2])], 1, "ptcat: error: "),
+        ("truncated tail", [f("trunc_tail.pt", data[:-10])], 1, "ptcat: error: "),
+        ("directory", [tmp], 1, "ptcat: error: "),
+        ("legacy format", [legacy], 1, "ptcat: error: "),
+        ("storage record too small", [small_rec], 1, "ptcat: error: "),
+        ("view beyond storage", [beyond], 1, "ptcat: error: "),
+        ("unknown global", [unknown_global], 1, "ptcat: error: "),
+        ("missing storage record", [missing_rec], 1, "ptcat: error: "),
+        ("deep nesting", [deep], 1, "ptcat: error: "),
+        ("recursive list", [recursive], 1, "ptcat: error: "),
+        ("bad opcode", [bad_opcode], 1, "ptcat: error: "),
+        ("no STOP", [no_stop], 1, "ptcat: error: "),
+        ("string longer than pickle", [huge_len], 1, "ptcat: error: "),
+        ("exponential sharing", [laughs], 1, "ptcat: error: "),
+        ("unknown flag", ["--frobnicate", good], 2, "ptcat: error: "),
+        ("negative precision", ["--precision", "-1", good], 2, "ptcat: error: "),
+        ("non-numeric precision", ["--precision", "abc", good], 2, "ptcat: error: "),
+        ("linewidth 0", ["--linewidth", "0", good], 2, "ptcat: error: "),
+        ("negative threshold", ["--threshold", "-1", good], 2, "ptcat: error: "),
+        ("non-numeric threshold", ["--threshold", "lots", good], 2, "ptcat: error: "),
+        ("negative edgeitems", ["--edgeitems", "-2", good], 2, "ptcat: error: "),
+        ("bad sci-mode", ["--sci-mode", "maybe", good], 2, "ptcat: error: "),
+        ("bad profile", ["--profile", "long", good], 2, "ptcat: error: "),
+        ("missing option value", [good, "--precision"], 2, "ptcat: error: "),
+        ("no files", [], 2, "ptcat: error: "),
+    ]
+    messages = {}
+    for name, args, want_rc, prefix in cases:
+        r = run_ptcat(ptcat, args)
+        err = r.stderr.decode("utf-8", "replace")
+        lines = err.splitlines()
+        problems = []
+        if r.returncode < 0:
+            problems.append(f"killed by signal {-r.returncode}")
+        if r.returncode != want_rc:
+            problems.append(f"exit {r.returncode}, want {want_rc}")
+        if len(lines) != 1 or not err.endswith("\n"):
+            problems.append(f"want exactly one stderr line, got {err!r}")
+        elif not lines[0].startswith(prefix):
+            problems.append(f"stderr {lines[0]!r} does not start with {prefix!r}")
+        if want_rc == 1 and args and len(lines) == 1 and f": {args[-1]}: " not in lines[0] + " ":
+            if not lines[0].startswith(f"ptcat: error: {args[-1]}: "):
+                problems.append(f"stderr {lines[0]!r} does not name the file {args[-1]}")
+        if r.stdout:
+            problems.append(f"unexpected stdout {r.stdout[:200]!r}")
+        if problems:
+            fail(f"bad input: {name}", "; ".join(problems))
+        else:
+            messages[name] = lines[0]
+            print(f"ok   bad input: {name}: {lines[0]}", flush=True)
+
+    # Specific messages for the storage checks.
+    for name, needle in [("storage record too small", "data/0"),
+                         ("view beyond storage", "data/0"),
+                         ("unknown global", "os.system"),
+                         ("legacy format", "legacy"),
+                         ("missing storage record", "data/0")]:
+        if name in messages and needle not in messages[name]:
+            fail(f"bad input: {name}", f"message {messages[name]!r} lacks {needle!r}")
+
+    # --help documents every option.
+    r = run_ptcat(ptcat, ["--help"])
+    help_text = r.stdout.decode()
+    for opt in ["--precision", "--threshold", "--edgeitems", "--linewidth", "--sci-mode",
+                "--profile", "--requires-grad", "Exit status"]:
+        if opt not in help_text:
+            fail("help", f"--help does not mention {opt}")
+    if r.returncode != 0:
+        fail("help", f"--help exits {r.returncode}")
+
+    # A bad file among good ones: the good ones are still printed, in order.
+    missing = os.path.join(tmp, "nope.pt")
+    r = run_ptcat(ptcat, [good, missing, good])
+    got = r.stdout.decode()
+    err = r.stderr.decode()
+    if r.returncode != 1 or got != good_out * 2 or len(err.splitlines()) != 1:
+        fail("mixed good and bad files",
+             f"exit {r.returncode}, stderr {err!r}\n" + udiff(good_out * 2, got))
+    else:
+        print("ok   mixed good and bad files", flush=True)
+
+    # Mutants: truncations and byte flips of real archives, and valid
+    # archives around mutated pickles. None may crash the process.
+    src = os.path.join(tmp, "src.pt")
+    torch.save({"t": torch.randn(3, 4), "q": torch.quantize_per_tensor(torch.randn(4), 0.1, 2,
+                                                                        torch.quint8),
+                "s": torch.sparse_coo_tensor([[0, 1]], [1.0, 2.0], (3,)),
+                "p": torch.nn.Parameter(torch.ones(2)), "l": [1, 2.5, "x", None, (True,)],
+                "big": 2**80, "od": collections.OrderedDict(a=torch.arange(3))}, src)
+    raw = open(src, "rb").read()
+    with zipfile.ZipFile(src) as z:
+        names = z.namelist()
+        pkl_name = [n for n in names if n.endswith("/data.pkl")][0]
+        pkl = z.read(pkl_name)
+        recs = {n.split("/data/")[1]: z.read(n) for n in names if "/data/" in n}
+    mutants = []
+    for k in range(60):
+        cut = rnd.randrange(len(raw))
+        mutants.append(f(f"mut_trunc{k}.pt", raw[:cut]))
+    for k in range(60):
+        b = bytearray(raw)
+        for _ in range(rnd.randint(1, 4)):
+            b[rnd.randrange(len(b))] = rnd.randrange(256)
+        mutants.append(f(f"mut_flip{k}.pt", bytes(b)))
+    for k in range(300):
+        b = bytearray(pkl)
+        kind = k % 3
+        if kind == 0:
+            for _ in range(rnd.randint(1, 3)):
+                b[rnd.randrange(len(b))] = rnd.randrange(256)
+        elif kind == 1:
+            b = b[: rnd.randrange(len(b))]
+        else:
+            pos = rnd.randrange(len(b))
+            b[pos:pos] = bytes(rnd.randrange(256) for _ in range(rnd.randint(1, 8)))
+        r2 = dict(recs)
+        if k % 7 == 0 and r2:  # also shrink a storage record
+            key = rnd.choice(sorted(r2))
+            r2[key] = r2[key][: rnd.randrange(len(r2[key]) + 1)]
+        p = os.path.join(tmp, f"mut_pkl{k}.pt")
+        write_archive(p, bytes(b), r2)
+        mutants.append(p)
+    r = run_ptcat(ptcat, mutants)
+    err_lines = r.stderr.decode("utf-8", "replace").splitlines()
+    bad_lines = [l for l in err_lines if not l.startswith("ptcat: error: ")]
+    if r.returncode not in (0, 1) or bad_lines or len(err_lines) > len(mutants):
+        fail("mutants", f"exit {r.returncode}; stray stderr lines: {bad_lines[:5]}")
+    else:
+        print(f"ok   mutants: {len(mutants)} files, {len(err_lines)} rejected, no crash", flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ptcat", required=True)
+    ap.add_argument("--part", choices=["outputs", "errors", "all"], default="all")
+    ap.add_argument("--keep", action="store_true", help="keep the temp dir")
+    args = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="ptcat_test_")
+    try:
+        if args.part in ("outputs", "all"):
+            check_outputs(args.ptcat, tmp)
+        if args.part in ("errors", "all"):
+            check_errors(args.ptcat, tmp)
+    finally:
+        if args.keep:
+            print(f"files kept in {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    if FAILURES:
+        print(f"{len(FAILURES)} failure(s): " + ", ".join(FAILURES))
+        return 1
+    print("all passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
