@@ -18,6 +18,9 @@
 # run with the matching flags (--seed 2 ...); each code cell's output must be
 # identical byte for byte.
 #
+# A lesson with a README.in.md also gets parity.<name>.readme: its walk-through
+# README.md must be what notebooks_port/walkthrough.py generates now.
+#
 # The tests are registered by tests/parity (after enable_testing()), from what
 # add_lesson() records in global properties.
 function(add_lesson name)
@@ -97,5 +100,15 @@ function(add_lesson_parity_tests)
                        --notebook ${notebook} ${port_args} ${param_args})
       set_tests_properties(parity.${name}.${config_name} PROPERTIES LABELS parity TIMEOUT 900)
     endforeach()
+
+    # The walk-through README.md, if the lesson has one (README.in.md), must
+    # be what notebooks_port/walkthrough.py generates from the sources now.
+    get_property(dir GLOBAL PROPERTY LSTM_PORT_LESSON_${name}_DIR)
+    if(EXISTS ${dir}/README.in.md)
+      add_test(NAME parity.${name}.readme
+               COMMAND ${PYTHON_WITH_TORCH} ${PROJECT_SOURCE_DIR}/notebooks_port/walkthrough.py
+                       ${dir} --port $<TARGET_FILE:demo_${name}> --check)
+      set_tests_properties(parity.${name}.readme PROPERTIES LABELS parity TIMEOUT 300)
+    endif()
   endforeach()
 endfunction()

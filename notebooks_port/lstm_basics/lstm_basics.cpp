@@ -20,7 +20,7 @@
 
 namespace {
 
-using at::Tensor;
+using torch::Tensor;
 using HiddenState = std::tuple<Tensor, Tensor>;  // (h, c), Python's hidden tuple
 
 constexpr int64_t kMaxSize = 1024;     // --input-size, --hidden-size
@@ -126,8 +126,9 @@ class LstmBasics {
 
   lesson::Shown cell1() {
     // %% In [1]
-    // import torch / import torch.nn as nn: #include <ATen/ATen.h>, <torch/nn/modules/rnn.h>
-    at::manual_seed(SEED);
+    // import torch, torch.nn: #include <ATen/ATen.h> and <torch/nn/modules/rnn.h> (top of file)
+    // SEED, INPUT_SIZE, ...: the flags --seed, --input-size, ... (see lesson_main)
+    torch::manual_seed(SEED);
     return {};
     // %% end
   }
@@ -194,8 +195,8 @@ class LstmBasics {
     pyrepr::print("------------------------------------");
     dump("inputs02", words);
     dump("hidden02_first", hidden02);
-    inputs02 =
-        at::cat(words).view({static_cast<int64_t>(words.size()), 1, -1});  // 序列长度维度为 5
+    // 修改序列长度维度为 5 (the sequence-length dimension becomes 5)
+    inputs02 = torch::cat(words).view({static_cast<int64_t>(words.size()), 1, -1});
     Tensor h1 = torch::randn({1, 1, HIDDEN_SIZE});
     Tensor c1 = torch::randn({1, 1, HIDDEN_SIZE});
     hidden02 = {h1, c1};
@@ -222,7 +223,7 @@ class LstmBasics {
       std::tie(out, hidden) = lstm02->forward(word.view({1, 1, -1}), hidden);
       outs.push_back(out);
     }
-    Tensor out_step = at::cat(outs);
+    Tensor out_step = torch::cat(outs);
     auto [h_step, c_step] = hidden;
 
     // 整句一起 (batched: the whole sentence at once)
@@ -234,7 +235,7 @@ class LstmBasics {
     pyrepr::print("max |h_step - h_n|:", (h_step - h_n).abs().max().item<double>());
     pyrepr::print("max |c_step - c_n|:", (c_step - c_n).abs().max().item<double>());
     // 输出的最后一行就是 h_n (the last row of out is h_n)
-    pyrepr::print("out_batch[-1] equals h_n:", at::equal(out_batch[-1], h_n[0]));
+    pyrepr::print("out_batch[-1] equals h_n:", torch::equal(out_batch[-1], h_n[0]));
     return {};
     // %% end
   }
