@@ -67,6 +67,16 @@ int main(int argc, char** argv) { return lesson_main(argc, argv, \"${scenario}\"
     list(APPEND programs ${program})
   endforeach()
 
+  # `cmake --build <build> --target readme_<name>` regenerates the walk-through.
+  if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/README.in.md)
+    add_custom_target(readme_${name}
+      COMMAND ${PYTHON_WITH_TORCH} ${PROJECT_SOURCE_DIR}/notebooks_port/walkthrough.py
+              ${CMAKE_CURRENT_SOURCE_DIR} --port $<TARGET_FILE:demo_${name}>
+      DEPENDS demo_${name}
+      COMMENT "Generating ${CMAKE_CURRENT_SOURCE_DIR}/README.md"
+      VERBATIM)
+  endif()
+
   set_property(GLOBAL APPEND PROPERTY LSTM_PORT_LESSONS ${name})
   set_property(GLOBAL PROPERTY LSTM_PORT_LESSON_${name}_DIR ${CMAKE_CURRENT_SOURCE_DIR})
   set_property(GLOBAL PROPERTY LSTM_PORT_LESSON_${name}_NOTEBOOK ${notebook})
