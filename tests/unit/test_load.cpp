@@ -1,0 +1,525 @@
+// The torch.save reader: the pickle interpreter on hand-assembled opcodes
+// (pyrepr::detail::unpickle, with storage records from memory), and
+// pyrepr::load_bytes on archives written with PyTorchStreamWriter.
+// tests/ptcat/ checks the whole path against files Python wrote.
+#include <ATen/ATen.h>
+#include <c10/core/CPUAllocator.h>
+#include <caffe2/serialize/inline_container.h>
+
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <map>
+#include <string>
+
+#include "pyrepr/load.hpp"
+#include "pyrepr/object.hpp"
+#include "pyrepr/unpickler.hpp"
+
+using pyrepr::LoadError;
+using pyrepr::Object;
+
+namespace {
+
+// Builds a pickle program opcode by opcode.
+struct P {
+  std::string b = std::string("\x80\x02", 2);  // PROTO 2
+
+  P& raw(const std::string& s) {
+    b += s;
+    return *this;
+  }
+  P& op(unsigned char c) {
+    b += static_cast<char>(c);
+    return *this;
+  }
+  P& u32(uint32_t v) {
+    for (int k = 0; k < 4; ++k) b += static_cast<char>((v >> (8 * k)) & 0xff);
+    return *this;
+  }
+  P& u64(uint64_t v) {
+    for (int k = 0; k < 8; ++k) b += static_cast<char>((v >> (8 * k)) & 0xff);
+    return *this;
+  }
+  P& mark() { return op('('); }
+  P& none() { return op('N'); }
+  P& int1(uint8_t v) { return op('K').op(v); }
+  P& int32(int32_t v) { return op('J').u32(static_cast<uint32_t>(v)); }
+  P& flt(double v) {
+    uint64_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    op('G');
+    for (int k = 7; k >= 0; --k) b += static_cast<char>((bits >> (8 * k)) & 0xff);
+    return *this;
+  }
+  P& str(const std::string& s) { return op('X').u32(static_cast<uint32_t>(s.size())).raw(s); }
+  P& global(const std::string& module, const std::string& name) {
+    return op('c').raw(module + "\n" + name + "\n");
+  }
+  P& ints(std::initializer_list<int32_t> v) {  // a tuple of ints
+    mark();
+    for (int32_t x : v) int32(x);
+    return op('t');
+  }
+  P& empty_od() { return global("collections", "OrderedDict").op(')').op('R'); }
+  // ('storage', torch.<type>, key, 'cpu', numel) BINPERSID
+  P& storage(const std::string& type, const std::string& key, int32_t numel) {
+    return mark()
+        .str("storage")
+        .global("torch", type)
+        .str(key)
+        .str("cpu")
+        .int32(numel)
+        .op('t')
+        .op('Q');
+  }
+  // _rebuild_tensor_v2(storage, offset, size, stride, requires_grad, OrderedDict())
+  P& tensor(const std::string& type, const std::string& key, int32_t numel, int32_t offset,
+            std::initializer_list<int32_t> size, std::initializer_list<int32_t> stride,
+            bool requires_grad = false) {
+    global("torch._utils", "_rebuild_tensor_v2").mark();
+    storage(type, key, numel).int32(offset).ints(size).ints(stride);
+    op(requires_grad ? 0x88 : 0x89).empty_od();
+    return op('t').op('R');
+  }
+  std::string done() { return b + "."; }
+};
+
+using Records = std::map<std::string, std::string>;
+
+template <class T>
+std::string bytes_of(std::initializer_list<T> values) {
+  std::string s(values.size() * sizeof(T), '\0');
+  std::memcpy(&s[0], values.begin(), s.size());
+  return s;
+}
+
+Object run(const std::string& pickle, const Records& records = {},
+           const pyrepr::detail::UnpickleLimits& limits = {}) {
+  pyrepr::detail::RecordLoader loader = [&](const std::string& key) {
+    auto it = records.find(key);
+    if (it == records.end()) throw LoadError("missing storage record 'data/" + key + "'");
+    pyrepr::detail::Record r;
+    r.data = c10::GetCPUAllocator()->allocate(it->second.size());
+    if (!it->second.empty()) std::memcpy(r.data.get(), it->second.data(), it->second.size());
+    r.size = it->second.size();
+    return r;
+  };
+  return pyrepr::detail::unpickle(pickle.data(), pickle.size(), loader, limits);
+}
+
+std::string load_error(const std::string& pickle, const Records& records = {},
+                       const pyrepr::detail::UnpickleLimits& limits = {}) {
+  try {
+    run(pickle, records, limits);
+  } catch (const LoadError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+const at::Tensor& tensor_of(const Object& o) { return o.as<pyrepr::TensorValue>().tensor; }
+
+std::string dec(std::initializer_list<unsigned char> bytes) {
+  std::vector<unsigned char> v(bytes);
+  return pyrepr::detail::long_to_decimal(v.data(), v.size());
+}
+
+}  // namespace
+
+TEST_CASE("long_to_decimal matches int.from_bytes(b, 'little', signed=True)", "[load]") {
+  CHECK(dec({}) == "0");
+  CHECK(dec({0x00}) == "0");
+  CHECK(dec({0xff}) == "-1");
+  CHECK(dec({0x7f}) == "127");
+  CHECK(dec({0x80}) == "-128");
+  CHECK(dec({0x00, 0x80}) == "-32768");
+  CHECK(dec({0x00, 0x80, 0x00}) == "32768");
+  CHECK(dec({0, 0, 0, 0, 0, 0, 0, 0, 1}) == "18446744073709551616");
+  CHECK(dec({0, 0, 0, 0, 0, 0, 0, 0, 0xff}) == "-18446744073709551616");
+  CHECK(dec({0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0xff}) == "-9223372036854775809");
+  CHECK(dec({0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0}) ==
+        "79228162514264337593543950335");  // 2**96 - 1
+}
+
+TEST_CASE("scalars keep their Python types", "[load]") {
+  CHECK(run(P().none().done()).is<pyrepr::None>());
+  Object t = run(P().op(0x88).done());
+  REQUIRE(t.is<bool>());
+  CHECK(t.as<bool>());
+  CHECK_FALSE(run(P().op(0x89).done()).as<bool>());
+  CHECK(run(P().int1(200).done()).as<int64_t>() == 200);
+  CHECK(run(P().op('M').raw("\xff\xff").done()).as<int64_t>() == 65535);
+  CHECK(run(P().int32(-5).done()).as<int64_t>() == -5);
+  CHECK(run(P().flt(1.5).done()).as<double>() == 1.5);
+  CHECK(run(P().flt(3.0).done()).is<double>());  // a float stays a float
+  // LONG1: fits int64 -> int, beyond -> BigInt text
+  CHECK(run(P().op(0x8a).op(8).u64(0x7fffffffffffffffULL).done()).as<int64_t>() == INT64_MAX);
+  CHECK(run(P().op(0x8a).op(8).u64(0x8000000000000000ULL).done()).as<int64_t>() == INT64_MIN);
+  Object big = run(P().op(0x8a).op(9).u64(0x8000000000000000ULL).op(0).done());
+  REQUIRE(big.is<pyrepr::BigInt>());
+  CHECK(big.as<pyrepr::BigInt>().decimal == "9223372036854775808");
+  // LONG4 with redundant sign bytes is still a small int
+  CHECK(run(P().op(0x8b).u32(2000).raw(std::string(2000, '\xff')).done()).as<int64_t>() == -1);
+}
+
+TEST_CASE("ints beyond Python's 4300-digit str limit are refused", "[load]") {
+  std::string huge(1800, '\x11');
+  CHECK_THAT(load_error(P().op(0x8b).u32(1800).raw(huge).done()),
+             Catch::Contains("more than 4300 digits"));
+}
+
+TEST_CASE("strings and bytes", "[load]") {
+  CHECK(run(P().str("h\xc3\xa9llo").done()).as<std::string>() == "h\xc3\xa9llo");
+  CHECK(run(P().op(0x8c).op(2).raw("ab").done()).as<std::string>() == "ab");
+  CHECK(run(P().op(0x8d).u64(1).raw("z").done()).as<std::string>() == "z");
+  CHECK(run(P().op('C').op(3).raw(std::string("a\0b", 3)).done()).as<pyrepr::Bytes>().data ==
+        std::string("a\0b", 3));
+  // protocol 2 bytes: _codecs.encode('\xff\x00', 'latin1')
+  Object b = run(P().global("_codecs", "encode")
+                     .str(std::string("\xc3\xbf\x00", 3))
+                     .str("latin1")
+                     .op(0x86)
+                     .op('R')
+                     .done());
+  CHECK(b.as<pyrepr::Bytes>().data == std::string("\xff\x00", 2));
+  CHECK(run(P().global("__builtin__", "bytes").op(')').op('R').done()).as<pyrepr::Bytes>().data ==
+        "");
+  CHECK_THAT(load_error(P().str("\xc3\x28").done()), Catch::Contains("invalid UTF-8"));
+}
+
+TEST_CASE("containers, OrderedDict, memo references", "[load]") {
+  // [1, (2, 3), {'k': None}]
+  Object l = run(P().op(']')
+                     .mark()
+                     .int1(1)
+                     .int1(2)
+                     .int1(3)
+                     .op(0x86)
+                     .op('}')
+                     .str("k")
+                     .none()
+                     .op('s')
+                     .op('e')
+                     .done());
+  const auto& items = l.as<pyrepr::List>();
+  REQUIRE(items.size() == 3);
+  CHECK(items[1].as<pyrepr::Tuple>().items.size() == 2);
+  CHECK_FALSE(items[2].as<pyrepr::Dict>().ordered);
+
+  // OrderedDict keeps insertion order and ordered=true
+  Object od = run(P().empty_od().mark().str("b").int1(1).str("a").int1(2).op('u').done());
+  const auto& d = od.as<pyrepr::Dict>();
+  CHECK(d.ordered);
+  REQUIRE(d.items.size() == 2);
+  CHECK(d.items[0].first.as<std::string>() == "b");
+  // A state_dict's _metadata attribute arrives through BUILD; it is accepted.
+  CHECK(run(P().empty_od().op('}').str("_metadata").op('}').op('s').op('b').done())
+            .as<pyrepr::Dict>()
+            .ordered);
+
+  // The memo holds the object, not a copy: [a, a] where a is appended to
+  // after both references were taken.
+  Object shared = run(P().op(']')
+                          .mark()
+                          .op(']')
+                          .op('q')
+                          .op(1)
+                          .op('h')
+                          .op(1)
+                          .op('e')
+                          .op('h')
+                          .op(1)
+                          .int1(7)
+                          .op('a')
+                          .op('0')
+                          .done());
+  const auto& outer = shared.as<pyrepr::List>();
+  REQUIRE(outer.size() == 2);
+  CHECK(outer[0].as<pyrepr::List>().size() == 1);
+  CHECK(outer[1].as<pyrepr::List>().size() == 1);
+
+  // Equal keys (1 == True) collapse: first key kept, last value wins.
+  Object dup = run(P().op('}').int1(1).str("a").op('s').op(0x88).str("b").op('s').done());
+  const auto& di = dup.as<pyrepr::Dict>().items;
+  REQUIRE(di.size() == 1);
+  CHECK(di[0].first.is<int64_t>());
+  CHECK(di[0].second.as<std::string>() == "b");
+  CHECK_THAT(load_error(P().op('}').op(']').int1(1).op('s').done()),
+             Catch::Contains("unhashable type: 'list'"));
+}
+
+TEST_CASE("protocol 4 opcodes: FRAME, STACK_GLOBAL, MEMOIZE", "[load]") {
+  P body;
+  body.b.clear();
+  body.op(0x8c).op(5).raw("torch").op(0x94).op(0x8c).op(5).raw("float").op(0x94).op(0x93).op(0x94);
+  body.op(0x8c).op(2).raw("xy").op(0x94).op(0x86).op('h').op(2).op(0x86).op('.');
+  P p;
+  p.b = std::string("\x80\x04", 2);
+  p.op(0x95).u64(body.b.size()).raw(body.b);
+  Object o = run(p.b);
+  const auto& t = o.as<pyrepr::Tuple>().items;
+  REQUIRE(t.size() == 2);
+  const auto& g = t[0].as<pyrepr::Tuple>().items[0].as<pyrepr::Global>();
+  CHECK(g.module == "torch");
+  CHECK(g.name == "float32");  // torch.float is torch.float32
+  CHECK(t[1].as<pyrepr::Global>().name == "float32");
+}
+
+TEST_CASE("torch globals: dtypes, layouts, qschemes, torch.Size", "[load]") {
+  CHECK(run(P().global("torch", "per_channel_affine").done()).as<pyrepr::Global>().name ==
+        "per_channel_affine");
+  Object layout = run(P().global("torch.serialization", "_get_layout")
+                          .str("torch.sparse_coo")
+                          .op(0x85)
+                          .op('R')
+                          .done());
+  CHECK(layout.as<pyrepr::Global>().name == "sparse_coo");
+  Object size = run(P().global("torch", "Size").ints({5, 1, 3}).op(0x85).op('R').done());
+  CHECK(size.as<pyrepr::Size>().dims == std::vector<int64_t>{5, 1, 3});
+  CHECK_THAT(load_error(P().global("os", "system").done()), Catch::Contains("'os.system'"));
+  CHECK_THAT(load_error(P().global("torch._utils", "_rebuild_tensor_v2").done()),
+             Catch::Contains("cannot be printed"));
+}
+
+TEST_CASE("tensors: strided views share one storage", "[load]") {
+  Records rec{{"0", bytes_of<float>({0, 1, 2, 3, 4, 5})}};
+  // [t, view] : t = whole storage as (2, 3); view = t[:, 1:] with offset 1, strides (3, 1)
+  std::string pk = P().op(']')
+                       .mark()
+                       .tensor("FloatStorage", "0", 6, 0, {2, 3}, {3, 1})
+                       .tensor("FloatStorage", "0", 6, 1, {2, 2}, {3, 1})
+                       .op('e')
+                       .done();
+  Object o = run(pk, rec);
+  const auto& l = o.as<pyrepr::List>();
+  const at::Tensor& a = tensor_of(l[0]);
+  const at::Tensor& v = tensor_of(l[1]);
+  CHECK(at::equal(a, at::arange(6, at::kFloat).reshape({2, 3})));
+  CHECK(at::equal(v, at::tensor({1.f, 2.f, 4.f, 5.f}).reshape({2, 2})));
+  CHECK(v.storage_offset() == 1);
+  CHECK(v.is_alias_of(a));  // one storage, as in Python
+  CHECK_FALSE(a.requires_grad());
+  CHECK_FALSE(l[0].as<pyrepr::TensorValue>().is_parameter);
+}
+
+TEST_CASE("tensors of every storage type", "[load]") {
+  struct Case {
+    const char* storage;
+    at::ScalarType dtype;
+  };
+  for (auto c : {Case{"DoubleStorage", at::kDouble}, Case{"HalfStorage", at::kHalf},
+                 Case{"BFloat16Storage", at::kBFloat16}, Case{"ByteStorage", at::kByte},
+                 Case{"CharStorage", at::kChar}, Case{"ShortStorage", at::kShort},
+                 Case{"IntStorage", at::kInt}, Case{"LongStorage", at::kLong},
+                 Case{"BoolStorage", at::kBool}, Case{"ComplexFloatStorage", at::kComplexFloat},
+                 Case{"ComplexDoubleStorage", at::kComplexDouble}}) {
+    INFO(c.storage);
+    size_t n = 3 * c10::elementSize(c.dtype);
+    Records rec{{"k", std::string(n, '\x01')}};
+    Object o = run(P().tensor(c.storage, "k", 3, 0, {3}, {1}).done(), rec);
+    const at::Tensor& t = tensor_of(o);
+    CHECK(t.scalar_type() == c.dtype);
+    CHECK(t.sizes() == at::IntArrayRef{3});
+  }
+}
+
+TEST_CASE("requires_grad and Parameter", "[load]") {
+  Records rec{{"0", bytes_of<float>({1, 2})}, {"1", bytes_of<int64_t>({1, 2})}};
+  CHECK(tensor_of(run(P().tensor("FloatStorage", "0", 2, 0, {2}, {1}, true).done(), rec))
+            .requires_grad());
+  CHECK_THAT(load_error(P().tensor("LongStorage", "1", 2, 0, {2}, {1}, true).done(), rec),
+             Catch::Contains("can require gradients"));
+  // _rebuild_parameter(data, requires_grad, OrderedDict())
+  auto param = [&](bool rg) {
+    P p;
+    p.global("torch._utils", "_rebuild_parameter").mark();
+    p.tensor("FloatStorage", "0", 2, 0, {2}, {1}).op(rg ? 0x88 : 0x89).empty_od().op('t').op('R');
+    return run(p.done(), rec);
+  };
+  Object p1 = param(true);
+  CHECK(p1.as<pyrepr::TensorValue>().is_parameter);
+  CHECK(tensor_of(p1).requires_grad());
+  Object p0 = param(false);
+  CHECK(p0.as<pyrepr::TensorValue>().is_parameter);
+  CHECK_FALSE(tensor_of(p0).requires_grad());
+}
+
+TEST_CASE("quantized tensors: per tensor and per channel", "[load]") {
+  Records rec{{"0", std::string("\x00\x0a\x14\x1e", 4)}};
+  P p;
+  p.global("torch._utils", "_rebuild_qtensor").mark();
+  p.storage("QUInt8Storage", "0", 4).int32(0).ints({4}).ints({1});
+  p.global("torch", "per_tensor_affine").flt(0.5).int1(10).op(0x87);
+  p.op(0x89).empty_od().op('t').op('R');
+  const at::Tensor q = tensor_of(run(p.done(), rec));
+  CHECK(q.is_quantized());
+  CHECK(q.q_scale() == 0.5);
+  CHECK(q.q_zero_point() == 10);
+  CHECK(at::equal(q.dequantize(), at::tensor({-5.f, 0.f, 5.f, 10.f})));
+
+  // per channel, axis 0 of a (2, 2) qint8 tensor; scales/zero_points are tensors
+  Records rec2{{"0", std::string("\x01\x02\x03\x04", 4)},
+               {"s", bytes_of<double>({1.0, 0.5})},
+               {"z", bytes_of<int64_t>({0, 1})}};
+  P c;
+  c.global("torch._utils", "_rebuild_qtensor").mark();
+  c.storage("QInt8Storage", "0", 4).int32(0).ints({2, 2}).ints({2, 1});
+  c.mark().global("torch", "per_channel_affine");
+  c.tensor("DoubleStorage", "s", 2, 0, {2}, {1}).tensor("LongStorage", "z", 2, 0, {2}, {1});
+  c.int1(0).op('t').op(0x89).empty_od().op('t').op('R');
+  const at::Tensor qc = tensor_of(run(c.done(), rec2));
+  CHECK(qc.qscheme() == at::kPerChannelAffine);
+  CHECK(at::equal(qc.dequantize(), at::tensor({1.f, 2.f, 1.f, 1.5f}).reshape({2, 2})));
+  // scales that do not match the channel count are refused
+  P bad;
+  bad.global("torch._utils", "_rebuild_qtensor").mark();
+  bad.storage("QInt8Storage", "0", 4).int32(0).ints({2, 2}).ints({2, 1});
+  bad.mark().global("torch", "per_channel_affine");
+  bad.tensor("DoubleStorage", "s", 2, 0, {1}, {1}).tensor("LongStorage", "z", 2, 0, {2}, {1});
+  bad.int1(0).op('t').op(0x89).empty_od().op('t').op('R');
+  CHECK_THAT(load_error(bad.done(), rec2), Catch::Contains("scales and zero_points"));
+}
+
+TEST_CASE("sparse COO keeps its uncoalesced order and is validated", "[load]") {
+  Records rec{{"i", bytes_of<int64_t>({1, 0, 0, 2})},  // indices [[1, 0], [0, 2]]
+              {"v", bytes_of<float>({5, 6})}};
+  auto sparse = [&](int32_t max_index_col) {
+    P p;
+    p.global("torch._utils", "_rebuild_sparse_tensor");
+    p.global("torch.serialization", "_get_layout").str("torch.sparse_coo").op(0x85).op('R');
+    p.tensor("LongStorage", "i", 4, 0, {2, 2}, {2, 1}).tensor("FloatStorage", "v", 2, 0, {2}, {1});
+    p.global("torch", "Size").ints({2, max_index_col}).op(0x85).op('R').op(0x87);
+    p.op(0x86).op('R');
+    return p.done();
+  };
+  const at::Tensor s = tensor_of(run(sparse(3), rec));
+  CHECK(s.is_sparse());
+  CHECK_FALSE(s.is_coalesced());
+  CHECK(at::equal(s._indices(), at::tensor({1, 0, 0, 2}, at::kLong).reshape({2, 2})));
+  CHECK(at::equal(s.to_dense(), at::tensor({0.f, 0.f, 6.f, 5.f, 0.f, 0.f}).reshape({2, 3})));
+  // an index outside the size is caught, as torch.load's validation does
+  CHECK(load_error(sparse(2), rec) != "(no error)");
+}
+
+TEST_CASE("storage and geometry checks", "[load]") {
+  Records rec{{"0", bytes_of<float>({0, 1, 2, 3})}};
+  CHECK_THAT(load_error(P().tensor("FloatStorage", "0", 5, 0, {5}, {1}).done(), rec),
+             Catch::Contains("data/0 has 16 bytes"));
+  CHECK_THAT(load_error(P().tensor("FloatStorage", "0", 4, 1, {2}, {3}).done(), rec),
+             Catch::Contains("reach element 4"));
+  CHECK_THAT(load_error(P().tensor("FloatStorage", "0", 4, 0, {2}, {-1}).done(), rec),
+             Catch::Contains("negative stride"));
+  CHECK_THAT(load_error(P().tensor("FloatStorage", "0", 4, -1, {1}, {1}).done(), rec),
+             Catch::Contains("negative storage offset"));
+  CHECK_THAT(
+      load_error(
+          P().tensor("FloatStorage", "0", 4, 0, {1 << 30, 1 << 30, 1 << 30}, {0, 0, 0}).done(),
+          rec),
+      Catch::Contains("overflows"));
+  CHECK_THAT(load_error(P().tensor("FloatStorage", "0", 4, 0, {2, 2}, {1}).done(), rec),
+             Catch::Contains("dimensions"));
+  CHECK_THAT(load_error(P().tensor("FloatStorage", "9", 1, 0, {1}, {1}).done(), rec),
+             Catch::Contains("data/9"));
+  Records bools{{"b", std::string("\x01\x02", 2)}};
+  CHECK_THAT(load_error(P().tensor("BoolStorage", "b", 2, 0, {2}, {1}).done(), bools),
+             Catch::Contains("invalid bool"));
+  // zero-element tensors need no storage bytes; 0-dim tensors need one element
+  CHECK(
+      tensor_of(run(P().tensor("FloatStorage", "0", 4, 100, {0, 3}, {3, 1}).done(), rec)).numel() ==
+      0);
+  CHECK(tensor_of(run(P().tensor("FloatStorage", "0", 4, 3, {}, {}).done(), rec)).item<float>() ==
+        3.f);
+}
+
+TEST_CASE("hostile programs fail cleanly", "[load]") {
+  CHECK_THAT(load_error(P().op('a').done()), Catch::Contains("stack underflow"));
+  CHECK_THAT(load_error(P().op('1').done()), Catch::Contains("MARK"));
+  CHECK_THAT(load_error(P().int1(1).mark().int1(2).op(0x86).done()),
+             Catch::Contains("stack underflow"));  // TUPLE2 may not cross a MARK
+  CHECK_THAT(load_error(P().op('h').op(5).done()), Catch::Contains("memo value not found"));
+  CHECK_THAT(load_error(P().op('J').raw("\x01\x02").b), Catch::Contains("truncated"));
+  CHECK_THAT(load_error(P().int1(1).b), Catch::Contains("no STOP"));
+  CHECK_THAT(load_error(std::string("\x80\x06.", 3)), Catch::Contains("protocol: 6"));
+  CHECK_THAT(load_error(P().op('X').u32(0xffffffffu).done()), Catch::Contains("runs past"));
+  CHECK_THAT(load_error(P().op(0xff).done()), Catch::Contains("opcode 0xff"));
+  CHECK_THAT(load_error(P().op(0x8f).done()), Catch::Contains("sets are not supported"));
+  CHECK_THAT(load_error(""), Catch::Contains("no STOP"));
+  // a list that contains itself
+  CHECK_THAT(load_error(P().op(']').op('q').op(0).op('h').op(0).op('a').done()),
+             Catch::Contains("recursive"));
+  // nesting deeper than the limit
+  std::string deep = P().b + std::string(2000, ']') + std::string(1999, 'a') + ".";
+  CHECK_THAT(load_error(deep), Catch::Contains("nesting deeper"));
+  // shared references expanding exponentially
+  P laughs;
+  laughs.op(']').int1(0).op('a').op('q').op(0);
+  for (int k = 0; k < 40; ++k)
+    laughs.op(']').mark().op('h').op(k).op('h').op(k).op('e').op('q').op(k + 1);
+  pyrepr::detail::UnpickleLimits small;
+  small.max_result_objects = 10000;
+  CHECK_THAT(load_error(laughs.done(), {}, small), Catch::Contains("more than 10000 objects"));
+  small.max_objects = 100;
+  CHECK_THAT(load_error(P().raw(std::string(200, ']')).done(), {}, small),
+             Catch::Contains("more than 100 objects"));
+  // a storage in the result, a persistent id that is not a storage
+  CHECK_THAT(load_error(P().storage("FloatStorage", "0", 1).done(), {{"0", "abcd"}}),
+             Catch::Contains("bare storage"));
+  CHECK_THAT(load_error(P().mark().str("module").op('t').op('Q').done()),
+             Catch::Contains("expected 'storage'"));
+}
+
+namespace {
+
+// A torch.save-like archive written by PyTorch's own zip writer.
+std::string archive(const std::string& pickle, const Records& records) {
+  std::string out;
+  {
+    caffe2::serialize::PyTorchStreamWriter w([&](const void* data, size_t n) {
+      out.append(static_cast<const char*>(data), n);
+      return n;
+    });
+    w.writeRecord("data.pkl", pickle.data(), pickle.size());
+    for (const auto& [key, bytes] : records)
+      w.writeRecord("data/" + key, bytes.data(), bytes.size());
+    w.writeEndOfFile();
+  }
+  return out;
+}
+
+std::string bytes_error(const std::string& data) {
+  try {
+    pyrepr::load_bytes(data);
+  } catch (const LoadError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("load_bytes reads a zip archive; errors are one line naming the input", "[load]") {
+  Records rec{{"0", bytes_of<float>({1, 2, 3})}};
+  std::string zip = archive(P().tensor("FloatStorage", "0", 3, 0, {3}, {1}).done(), rec);
+  Object o = pyrepr::load_bytes(zip);
+  CHECK(at::equal(tensor_of(o), at::tensor({1.f, 2.f, 3.f})));
+
+  CHECK_THAT(bytes_error(""), Catch::StartsWith("<bytes>: empty file"));
+  CHECK_THAT(bytes_error("hello"), Catch::Contains("no zip signature"));
+  CHECK_THAT(bytes_error(std::string("\x80\x02\x8a\x0a", 4)), Catch::Contains("legacy"));
+  std::string truncated = zip.substr(0, zip.size() / 2);
+  std::string err = bytes_error(truncated);
+  CHECK_THAT(err, Catch::Contains("zip archive"));
+  CHECK(err.find('\n') == std::string::npos);
+  // a record missing from the archive
+  std::string missing = archive(P().tensor("FloatStorage", "7", 3, 0, {3}, {1}).done(), rec);
+  CHECK_THAT(bytes_error(missing), Catch::Contains("missing storage record 'data/7'"));
+}
+
+TEST_CASE("load names the file in its errors", "[load]") {
+  try {
+    pyrepr::load("/nonexistent/dir/file.pt");
+    FAIL("no error");
+  } catch (const LoadError& e) {
+    CHECK(std::string(e.what()) == "/nonexistent/dir/file.pt: No such file or directory");
+  }
+}
