@@ -224,6 +224,7 @@ def check_outputs(ptcat, tmp):
         paths.append(path)
     print(f"saved {len(paths)} files; {len(FLAG_SETS)} flag sets", flush=True)
 
+    outputs = {}
     for fs_name, flags, kwargs, rg in FLAG_SETS:
         expected = [python_print(p, kwargs, rg) for p in paths]
         want_out = "".join(out for out, err in expected if err is None)
@@ -233,6 +234,7 @@ def check_outputs(ptcat, tmp):
         r = run_ptcat(ptcat, flags + paths)
         got_out = r.stdout.decode("utf-8", "replace")
         got_err = r.stderr.decode("utf-8", "replace")
+        outputs[fs_name] = got_out
         if r.returncode == want_rc and got_out == want_out and got_err == want_err:
             print(f"ok   flags {fs_name}: {len(paths)} files "
                   f"({sum(e is not None for _, e in expected)} expected errors)", flush=True)
@@ -258,6 +260,13 @@ def check_outputs(ptcat, tmp):
             fail(f"flags {fs_name}", f"all files pass alone but the batch differs (exit "
                  f"{r.returncode}, want {want_rc})\n" + udiff(want_out, got_out) +
                  udiff(want_err, got_err, "python-stderr", "ptcat-stderr"))
+
+    # The flags must matter: every flag set prints something different.
+    seen = {}
+    for name, out in outputs.items():
+        if out in seen and not name.startswith("requires_grad"):
+            fail(f"flags {name}", f"prints exactly what flags {seen[out]} print")
+        seen.setdefault(out, name)
 
 
 # ---------------------------------------------------------------------------
