@@ -1,0 +1,310 @@
+// pos_tagger.ipynb in C++, cell by cell: the tutorial's LSTM part-of-speech
+// tagger (Embedding -> LSTM -> Linear -> log_softmax), trained with NLLLoss
+// and SGD on two sentences.
+//
+// Each cell's C++ lies between "// %% In [n]" and "// %% end" markers (the
+// walk-through README is generated from them). Notebook variables are
+// members, named as in Python.
+#include <ATen/ATen.h>
+#include <torch/nn/functional/activation.h>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/embedding.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/loss.h>
+#include <torch/nn/modules/rnn.h>
+#include <torch/nn/pimpl.h>
+#include <torch/optim/sgd.h>
+
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "lesson/notebook.hpp"
+#include "lesson/vocab.hpp"
+#include "pyrepr/object.hpp"
+
+namespace {
+
+using torch::Tensor;
+namespace F = torch::nn::functional;
+
+constexpr int64_t kMaxDim = 1024;       // --embedding-dim, --hidden-dim
+constexpr int64_t kMaxEpochs = 100000;  // --epochs
+
+// The notebook's parameters cell.
+struct Parameters {
+  uint64_t seed = 1;
+  int64_t embedding_dim = 6;
+  int64_t hidden_dim = 6;
+  int64_t epochs = 300;
+  double lr = 0.1;
+};
+
+// Python's "The dog ate the apple".split().
+std::vector<std::string> split(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> words;
+  for (std::string word; in >> word;) words.push_back(word);
+  return words;
+}
+
+using Sentence = std::vector<std::string>;
+using Tags = std::vector<std::string>;
+
+// Python's prepare_sequence(seq, to_ix): a function of two arguments.
+using PrepareSequence =
+    std::function<Tensor(const std::vector<std::string>&, const lesson::Vocab&)>;
+
+// %% In [3]
+// nn.Module 的子类在 C++ 里是 torch::nn::Module 的子类 LSTMTaggerImpl，
+// TORCH_MODULE 生成持有它的 LSTMTagger（像 Python 对象一样按引用共享）
+// (an nn.Module subclass; TORCH_MODULE makes the holder LSTMTagger, shared by reference)
+struct LSTMTaggerImpl : torch::nn::Module {
+  LSTMTaggerImpl(int64_t embedding_dim, int64_t hidden_dim, int64_t vocab_size, int64_t tagset_size)
+      : hidden_dim(hidden_dim),
+        // 成员按声明的顺序构造，和 Python 一样：先词向量，再 LSTM，最后线性层
+        // (members are built in declaration order, as in Python: the initial
+        // weights take the same random numbers)
+        word_embeddings(
+            register_module("word_embeddings", torch::nn::Embedding(vocab_size, embedding_dim))),
+        // LSTM 以词向量为输入，输出维度为 hidden_dim 的隐藏状态
+        // (the LSTM takes word embeddings as inputs, and outputs hidden states of size hidden_dim)
+        lstm(register_module("lstm", torch::nn::LSTM(embedding_dim, hidden_dim))),
+        // 线性层把隐藏状态映射到标签空间 (the linear layer maps hidden states to tag space)
+        hidden2tag(register_module("hidden2tag", torch::nn::Linear(hidden_dim, tagset_size))) {}
+
+  Tensor forward(const Tensor& sentence) {
+    const int64_t len = sentence.size(0);
+    Tensor embeds = word_embeddings(sentence);
+    Tensor lstm_out = std::get<0>(lstm(embeds.view({len, 1, -1})));
+    Tensor tag_space = hidden2tag(lstm_out.view({len, -1}));
+    Tensor tag_scores = F::log_softmax(tag_space, F::LogSoftmaxFuncOptions(1));
+    return tag_scores;
+  }
+
+  int64_t hidden_dim;
+  torch::nn::Embedding word_embeddings;
+  torch::nn::LSTM lstm;
+  torch::nn::Linear hidden2tag;
+};
+TORCH_MODULE(LSTMTagger);
+// %% end
+
+class PosTagger {
+ public:
+  PosTagger(const Parameters& p, lesson::Dump& dump)
+      : SEED(p.seed),
+        EMBEDDING_DIM(p.embedding_dim),
+        HIDDEN_DIM(p.hidden_dim),
+        EPOCHS(p.epochs),
+        LR(p.lr),
+        dump(dump) {}
+
+  std::vector<lesson::Cell> cells() {
+    const std::string parameters = "#### 参数 (Parameters)";
+    const std::string data = "#### 准备数据 (Preparing the data)";
+    const std::string model = "#### 模型 (The model)";
+    const std::string before = "#### 训练前 (Before training)";
+    const std::string train = "#### 训练 (Training)";
+    const std::string after = "#### 训练后 (After training)";
+    const std::string predict = "#### 预测的词性 (The predicted tags)";
+    return {
+        {parameters, [this] { return cell1(); }}, {data, [this] { return cell2(); }},
+        {model, [] { return lesson::Shown{}; }},  // cell 3 defines LSTMTagger (above)
+        {before, [this] { return cell4(); }},     {train, [this] { return cell5(); }},
+        {after, [this] { return cell6(); }},      {predict, [this] { return cell7(); }},
+    };
+  }
+
+ private:
+  lesson::Shown cell1() {
+    // %% In [1]
+    // import torch, ...: the #include lines at the top of the file
+    // SEED, EMBEDDING_DIM, ...: the flags --seed, --embedding-dim, ... (see lesson_main)
+    torch::manual_seed(SEED);
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell2() {
+    // %% In [2]
+    // def prepare_sequence: a lambda, kept in a member like Python keeps the function in a name
+    prepare_sequence = [](const std::vector<std::string>& seq, const lesson::Vocab& to_ix) {
+      std::vector<int64_t> idxs;
+      for (const std::string& w : seq) idxs.push_back(to_ix.at(w));
+      return torch::tensor(idxs, torch::kLong);
+    };
+
+    training_data = {
+        // 标签：DET 限定词，NN 名词，V 动词 (tags: DET determiner, NN noun, V verb)
+        {split("The dog ate the apple"), {"DET", "NN", "V", "DET", "NN"}},
+        {split("Everybody read that book"), {"NN", "V", "DET", "NN"}},
+    };
+    // 每个训练样本中的每个单词；新单词得到下一个下标
+    // (each word of each sentence; a new word gets the next index)
+    for (const auto& [sent, tags] : training_data) {
+      for (const std::string& word : sent) {
+        if (!word_to_ix.contains(word)) word_to_ix.add(word);  // word_to_ix[word] = len(word_to_ix)
+      }
+    }
+    pyrepr::print(word_to_ix.object());
+    tag_to_ix = lesson::Vocab{"DET", "NN", "V"};  // {"DET": 0, "NN": 1, "V": 2}
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell4() {
+    // %% In [4]
+    model = LSTMTagger(EMBEDDING_DIM, HIDDEN_DIM, word_to_ix.size(), tag_to_ix.size());
+    loss_function = torch::nn::NLLLoss();
+    optimizer =
+        std::make_unique<torch::optim::SGD>(model->parameters(), torch::optim::SGDOptions(LR));
+
+    // 训练前的得分：第 i 行第 j 列是单词 i 属于标签 j 的得分
+    // (the scores before training: element i, j is the score of tag j for word i)
+    {
+      torch::NoGradGuard no_grad;  // with torch.no_grad():
+      Tensor inputs = prepare_sequence(training_data[0].first, word_to_ix);
+      tag_scores = model(inputs);
+      pyrepr::print(tag_scores);
+    }
+    dump("tag_scores", tag_scores);
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell5() {
+    // %% In [5]
+    for (int64_t epoch = 0; epoch < EPOCHS; ++epoch) {
+      double epoch_loss = 0.0;  // a Python float
+      for (const auto& [sentence, tags] : training_data) {
+        // 第 1 步：PyTorch 会累加梯度，每个样本之前先清零
+        // (Step 1: PyTorch accumulates gradients; clear them out before each instance)
+        model->zero_grad();
+
+        // 第 2 步：把输入变成单词下标的张量 (Step 2: turn the inputs into tensors of word indices)
+        Tensor sentence_in = prepare_sequence(sentence, word_to_ix);
+        Tensor targets = prepare_sequence(tags, tag_to_ix);
+
+        // 第 3 步：前向传播 (Step 3: the forward pass)
+        tag_scores = model(sentence_in);
+
+        // 第 4 步：计算损失和梯度，optimizer.step() 更新参数
+        // (Step 4: the loss, the gradients, and the update by optimizer.step())
+        Tensor loss = loss_function(tag_scores, targets);
+        loss.backward();
+        optimizer->step();
+        epoch_loss += loss.item<double>();
+      }
+      if (epoch % 50 == 0 || epoch == EPOCHS - 1) {
+        pyrepr::print("epoch", epoch, "loss", epoch_loss);
+      }
+    }
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell6() {
+    // %% In [6]
+    // 训练后的得分 (the scores after training)
+    {
+      torch::NoGradGuard no_grad;  // with torch.no_grad():
+      Tensor inputs = prepare_sequence(training_data[0].first, word_to_ix);
+      tag_scores = model(inputs);
+
+      // 句子是 "the dog ate the apple"。第 i 行第 j 列是单词 i 属于标签 j 的得分
+      // (the sentence is "the dog ate the apple"; i, j is the score of tag j for word i)
+      pyrepr::print(tag_scores);
+    }
+    dump("tag_scores", tag_scores);
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell7() {
+    // %% In [7]
+    // 每一行最大值的下标：0 1 2 0 1 就是 DET NN V DET NN
+    // (the index of each row's maximum: 0 1 2 0 1 is DET NN V DET NN)
+    pyrepr::print(tag_scores.argmax(1));
+    dump("argmax", tag_scores.argmax(1));
+
+    std::map<int64_t, std::string> ix_to_tag;
+    for (const auto& [tag, ix] : tag_to_ix.items()) ix_to_tag[ix] = tag;
+    torch::NoGradGuard no_grad;  // with torch.no_grad():
+    for (const auto& [sentence, tags] : training_data) {
+      Tensor predicted = model(prepare_sequence(sentence, word_to_ix)).argmax(1);
+      std::vector<std::pair<std::string, std::string>> tagged;  // [(word, tag), ...]
+      for (size_t k = 0; k < sentence.size(); ++k) {
+        tagged.emplace_back(sentence[k], ix_to_tag.at(predicted[k].item<int64_t>()));
+      }
+      pyrepr::print(tagged);
+    }
+    return {};
+    // %% end
+  }
+
+  // Parameters (the first code cell).
+  const uint64_t SEED;
+  const int64_t EMBEDDING_DIM;
+  const int64_t HIDDEN_DIM;
+  const int64_t EPOCHS;
+  const double LR;
+  lesson::Dump& dump;  // --dump
+
+  // The notebook's variables.
+  PrepareSequence prepare_sequence;
+  std::vector<std::pair<Sentence, Tags>> training_data;
+  lesson::Vocab word_to_ix;
+  lesson::Vocab tag_to_ix;
+  LSTMTagger model{nullptr};
+  torch::nn::NLLLoss loss_function{nullptr};
+  std::unique_ptr<torch::optim::SGD> optimizer;
+  Tensor tag_scores;
+};
+
+}  // namespace
+
+int lesson_main(int argc, char** argv, const char* program) {
+  const std::string scenario = program;
+  const std::string name = "demo_pos_tagger";
+  if (scenario != "demo") return lesson::usage_error(name, "unknown program " + scenario);
+
+  CLI::App app{
+      "The tutorial's LSTM part-of-speech tagger, trained as pos_tagger.ipynb trains it, "
+      "printed as Jupyter shows it.",
+      name};
+  Parameters p;
+  std::string seed_text = "1";
+  app.add_option("--seed", seed_text, "torch.manual_seed(SEED) (default 1)")->type_name("N");
+  app.add_option("--embedding-dim", p.embedding_dim, "size of a word embedding (default 6)")
+      ->check(CLI::Range(int64_t{1}, kMaxDim));
+  app.add_option("--hidden-dim", p.hidden_dim, "size of the LSTM's hidden state (default 6)")
+      ->check(CLI::Range(int64_t{1}, kMaxDim));
+  app.add_option("--epochs", p.epochs, "training epochs (default 300)")
+      ->check(CLI::Range(int64_t{0}, kMaxEpochs));
+  app.add_option("--lr", p.lr, "SGD's learning rate (default 0.1)")->type_name("X");
+  lesson::RunOptions run;
+  lesson::add_run_flags(app, run);
+  if (int rc = lesson::parse_flags(app, argc, argv); rc >= 0) return rc;
+
+  const auto seed = lesson::parse_seed(seed_text);
+  if (!seed) {
+    return lesson::usage_error(
+        name, "--seed: expected an integer in [-2^63, 2^64-1], got '" + seed_text + "'");
+  }
+  p.seed = *seed;
+  if (!std::isfinite(p.lr) || p.lr < 0) {
+    return lesson::usage_error(name, "--lr: expected a finite number >= 0");
+  }
+
+  lesson::Dump dump;
+  PosTagger notebook(p, dump);
+  return lesson::run_notebook(name, notebook.cells(), {}, run, dump);
+}
