@@ -282,7 +282,7 @@ int lesson_main(int argc, char** argv, const char* program) {
                name};
   Parameters p;
   std::string seed_text = "1";
-  app.add_option("--seed", seed_text, "torch.manual_seed(SEED) (default 1)");
+  app.add_option("--seed", seed_text, "torch.manual_seed(SEED) (default 1)")->type_name("N");
   app.add_option("--input-size", p.input_size, "size of a word vector (default 3)")
       ->check(CLI::Range(int64_t{1}, kMaxSize));
   app.add_option("--hidden-size", p.hidden_size, "size of the hidden state (default 3)")
@@ -291,7 +291,8 @@ int lesson_main(int argc, char** argv, const char* program) {
       ->check(CLI::Range(int64_t{1}, kMaxSeqLen));
   app.add_option("--weights", p.weights,
                  "an LSTM state_dict saved by Python (torch.save(lstm.state_dict(), FILE)), "
-                 "used instead of the random initial weights");
+                 "used instead of the random initial weights")
+      ->type_name("FILE.pt");
   lesson::RunOptions run;
   lesson::add_run_flags(app, run);
   if (int rc = lesson::parse_flags(app, argc, argv); rc >= 0) return rc;

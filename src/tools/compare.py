@@ -380,6 +380,10 @@ def compare_cells(nb_cells, port_cells, port_total, port_name, numeric, toleranc
 
     for cell in nb_cells:
         head = "cell %d (%s)" % (cell["index"], cell["label"])
+        if cell.get("stderr"):
+            out.write("%s: note: the notebook also wrote to stderr (not compared): %s\n" % (
+                head, cell["stderr"].strip().splitlines()[0][:200] if cell["stderr"].strip()
+                else repr(cell["stderr"])))
         port = by_index.get(cell["index"])
         if port is None:
             out.write("%s: skipped (not shown by %s)\n" % (head, port_name))

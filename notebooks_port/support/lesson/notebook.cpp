@@ -64,7 +64,8 @@ void add_run_flags(CLI::App& app, RunOptions& options) {
   app.add_flag("--annotate", options.annotate,
                "print the notebook's headings and In [n]/Out[n] prompts between the outputs");
   app.add_option("--dump", options.dump_path,
-                 "save every tensor shown to FILE.pt (a dict name -> tensor; torch.load reads it)");
+                 "save every tensor shown to FILE.pt (a dict name -> tensor; torch.load reads it)")
+      ->type_name("FILE.pt");
 }
 
 int usage_error(const std::string& program, const std::string& message) {
@@ -216,9 +217,10 @@ int run_notebook(const std::string& program, const std::vector<Cell>& cells,
     }
     if (options.annotate) {
       if (cell.heading != heading) {
+        std::cout << (heading.empty() ? "" : "\n") << cell.heading << "\n\n";
         heading = cell.heading;
-        std::cout << "\n" << heading << "\n\n";
       }
+      if (output.stream.empty() && !output.result) continue;  // nothing to show
       std::cout << label(index) << ":\n";
     }
     std::cout << output.stream;
