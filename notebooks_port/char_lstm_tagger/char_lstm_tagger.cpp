@@ -1,0 +1,353 @@
+// char_lstm_tagger.ipynb in C++, cell by cell: the tutorial's exercise, the
+// LSTM part-of-speech tagger with character-level features. A character
+// LSTM's final hidden state c_w is concatenated with the word embedding x_w
+// before the word LSTM; trained with NLLLoss and SGD as pos_tagger is.
+//
+// Each cell's C++ lies between "// %% In [n]" and "// %% end" markers (the
+// walk-through README is generated from them). Notebook variables are
+// members, named as in Python.
+#include <ATen/ATen.h>
+#include <torch/nn/functional/activation.h>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/embedding.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/loss.h>
+#include <torch/nn/modules/rnn.h>
+#include <torch/nn/pimpl.h>
+#include <torch/optim/sgd.h>
+
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "lesson/notebook.hpp"
+#include "lesson/vocab.hpp"
+#include "pyrepr/object.hpp"
+
+namespace {
+
+using torch::Tensor;
+namespace F = torch::nn::functional;
+
+constexpr int64_t kMaxDim = 1024;       // the --*-dim flags
+constexpr int64_t kMaxEpochs = 100000;  // --epochs
+
+// The notebook's parameters cell.
+struct Parameters {
+  uint64_t seed = 1;
+  int64_t word_embedding_dim = 6;
+  int64_t char_embedding_dim = 3;
+  int64_t char_hidden_dim = 3;
+  int64_t hidden_dim = 6;
+  int64_t epochs = 300;
+  double lr = 0.1;
+};
+
+// Python's "The dog ate the apple".split().
+std::vector<std::string> split(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> words;
+  for (std::string word; in >> word;) words.push_back(word);
+  return words;
+}
+
+// A Python str iterated: its characters, each a str of length 1 (the words
+// here are ASCII).
+std::vector<std::string> characters(const std::string& word) {
+  std::vector<std::string> chars;
+  for (char ch : word) chars.emplace_back(1, ch);
+  return chars;
+}
+
+using Sentence = std::vector<std::string>;
+using Tags = std::vector<std::string>;
+// prepare_inputs(sentence) returns (word indices, [character indices of each word]).
+using Inputs = std::pair<Tensor, std::vector<Tensor>>;
+
+// %% In [3]
+struct CharLSTMTaggerImpl : torch::nn::Module {
+  // 成员按声明的顺序构造，和 Python 的 __init__ 顺序相同，初始权重取到相同的随机数
+  // (members are built in declaration order, the order of Python's __init__,
+  // so the initial weights take the same random numbers)
+  CharLSTMTaggerImpl(int64_t word_embedding_dim, int64_t char_embedding_dim,
+                     int64_t char_hidden_dim, int64_t hidden_dim, int64_t vocab_size,
+                     int64_t charset_size, int64_t tagset_size)
+      : word_embeddings(register_module("word_embeddings",
+                                        torch::nn::Embedding(vocab_size, word_embedding_dim))),
+        // 字符向量是字符 LSTM 的输入 (the character embeddings are the character LSTM's input)
+        char_embeddings(register_module("char_embeddings",
+                                        torch::nn::Embedding(charset_size, char_embedding_dim))),
+        char_lstm(
+            register_module("char_lstm", torch::nn::LSTM(char_embedding_dim, char_hidden_dim))),
+        // 单词 LSTM 的输入是 x_w 和 c_w 拼接 (the word LSTM's input: x_w and c_w concatenated)
+        lstm(register_module("lstm",
+                             torch::nn::LSTM(word_embedding_dim + char_hidden_dim, hidden_dim))),
+        hidden2tag(register_module("hidden2tag", torch::nn::Linear(hidden_dim, tagset_size))) {}
+
+  Tensor char_representation(const Tensor& chars) {
+    // 一个单词的字符下标 -> c_w：字符 LSTM 最后的隐藏状态
+    // (one word's character indices -> c_w: the character LSTM's final hidden state)
+    Tensor char_embeds = char_embeddings(chars);
+    auto [out, h_n_c_n] = char_lstm(char_embeds.view({chars.size(0), 1, -1}));
+    Tensor h_n = std::get<0>(h_n_c_n);
+    return h_n.view(-1);
+  }
+
+  Tensor forward(const Tensor& sentence, const std::vector<Tensor>& sentence_chars) {
+    const int64_t len = sentence.size(0);
+    Tensor embeds = word_embeddings(sentence);  // 每行一个 x_w (one x_w per row)
+    std::vector<Tensor> reps;
+    for (const Tensor& chars : sentence_chars) reps.push_back(char_representation(chars));
+    Tensor char_reps = torch::stack(reps);
+    Tensor lstm_in = torch::cat({embeds, char_reps}, 1);  // [x_w, c_w]
+    Tensor lstm_out = std::get<0>(lstm(lstm_in.view({len, 1, -1})));
+    Tensor tag_space = hidden2tag(lstm_out.view({len, -1}));
+    Tensor tag_scores = F::log_softmax(tag_space, F::LogSoftmaxFuncOptions(1));
+    return tag_scores;
+  }
+
+  torch::nn::Embedding word_embeddings;
+  torch::nn::Embedding char_embeddings;
+  torch::nn::LSTM char_lstm;
+  torch::nn::LSTM lstm;
+  torch::nn::Linear hidden2tag;
+};
+TORCH_MODULE(CharLSTMTagger);
+// %% end
+
+class CharTagger {
+ public:
+  CharTagger(const Parameters& p, lesson::Dump& dump)
+      : SEED(p.seed),
+        WORD_EMBEDDING_DIM(p.word_embedding_dim),
+        CHAR_EMBEDDING_DIM(p.char_embedding_dim),
+        CHAR_HIDDEN_DIM(p.char_hidden_dim),
+        HIDDEN_DIM(p.hidden_dim),
+        EPOCHS(p.epochs),
+        LR(p.lr),
+        dump(dump) {}
+
+  std::vector<lesson::Cell> cells() {
+    const std::string parameters = "#### 参数 (Parameters)";
+    const std::string data = "#### 准备数据 (Preparing the data)";
+    const std::string model = "#### 模型 (The model)";
+    const std::string before = "#### 训练前 (Before training)";
+    const std::string train = "#### 训练 (Training)";
+    const std::string after = "#### 训练后 (After training)";
+    const std::string predict = "#### 预测的词性 (The predicted tags)";
+    return {
+        {parameters, [this] { return cell1(); }}, {data, [this] { return cell2(); }},
+        {model, [] { return lesson::Shown{}; }},  // cell 3 defines CharLSTMTagger (above)
+        {before, [this] { return cell4(); }},     {train, [this] { return cell5(); }},
+        {after, [this] { return cell6(); }},      {predict, [this] { return cell7(); }},
+    };
+  }
+
+ private:
+  lesson::Shown cell1() {
+    // %% In [1]
+    // import torch, ...: the #include lines at the top of the file
+    // SEED, WORD_EMBEDDING_DIM, ...: the flags --seed, --word-embedding-dim, ... (see lesson_main)
+    torch::manual_seed(SEED);
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell2() {
+    // %% In [2]
+    // def prepare_sequence: a lambda, kept in a member like Python keeps the function in a name
+    prepare_sequence = [](const std::vector<std::string>& seq, const lesson::Vocab& to_ix) {
+      std::vector<int64_t> idxs;
+      for (const std::string& w : seq) idxs.push_back(to_ix.at(w));
+      return torch::tensor(idxs, torch::kLong);
+    };
+
+    training_data = {
+        // 标签：DET 限定词，NN 名词，V 动词 (tags: DET determiner, NN noun, V verb)
+        {split("The dog ate the apple"), {"DET", "NN", "V", "DET", "NN"}},
+        {split("Everybody read that book"), {"NN", "V", "DET", "NN"}},
+    };
+    for (const auto& [sent, tags] : training_data) {
+      for (const std::string& word : sent) {
+        word_to_ix.add(word);  // 新单词得到下一个下标 (a new word gets the next index)
+        for (const std::string& ch : characters(word)) {
+          char_to_ix.add(ch);  // 新字符得到下一个下标 (a new character gets the next index)
+        }
+      }
+    }
+    pyrepr::print(word_to_ix.object());
+    pyrepr::print(char_to_ix.object());
+    tag_to_ix = lesson::Vocab{"DET", "NN", "V"};  // {"DET": 0, "NN": 1, "V": 2}
+
+    prepare_inputs = [this](const std::vector<std::string>& sentence) {
+      // 单词的下标，和每个单词的字符下标 (the word indices, and each word's character indices)
+      std::vector<Tensor> chars;
+      for (const std::string& word : sentence) {
+        chars.push_back(prepare_sequence(characters(word), char_to_ix));
+      }
+      return Inputs{prepare_sequence(sentence, word_to_ix), chars};
+    };
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell4() {
+    // %% In [4]
+    model = CharLSTMTagger(WORD_EMBEDDING_DIM, CHAR_EMBEDDING_DIM, CHAR_HIDDEN_DIM, HIDDEN_DIM,
+                           word_to_ix.size(), char_to_ix.size(), tag_to_ix.size());
+    loss_function = torch::nn::NLLLoss();
+    optimizer =
+        std::make_unique<torch::optim::SGD>(model->parameters(), torch::optim::SGDOptions(LR));
+
+    // 单词 LSTM 的输入维度 = 词向量 + 字符表示 (the word LSTM's input size = word embedding + c_w)
+    pyrepr::print("word LSTM input size:", model->lstm->options.input_size());
+
+    {
+      torch::NoGradGuard no_grad;  // with torch.no_grad():
+      auto [sentence_in, chars_in] = prepare_inputs(training_data[0].first);
+      Tensor c_w = model->char_representation(chars_in[1]);
+      pyrepr::print("c_w of 'dog':", c_w);
+      tag_scores = model(sentence_in, chars_in);
+      pyrepr::print(tag_scores);
+      dump("c_w", c_w);
+    }
+    dump("tag_scores", tag_scores);
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell5() {
+    // %% In [5]
+    for (int64_t epoch = 0; epoch < EPOCHS; ++epoch) {
+      double epoch_loss = 0.0;  // a Python float
+      for (const auto& [sentence, tags] : training_data) {
+        model->zero_grad();  // 梯度清零 (clear the gradients)
+
+        auto [sentence_in, chars_in] = prepare_inputs(sentence);
+        Tensor targets = prepare_sequence(tags, tag_to_ix);
+
+        tag_scores = model(sentence_in, chars_in);
+
+        Tensor loss = loss_function(tag_scores, targets);
+        loss.backward();
+        optimizer->step();
+        epoch_loss += loss.item<double>();
+      }
+      if (epoch % 50 == 0 || epoch == EPOCHS - 1) {
+        pyrepr::print("epoch", epoch, "loss", epoch_loss);
+      }
+    }
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell6() {
+    // %% In [6]
+    {
+      torch::NoGradGuard no_grad;  // with torch.no_grad():
+      auto [sentence_in, chars_in] = prepare_inputs(training_data[0].first);
+      tag_scores = model(sentence_in, chars_in);
+      pyrepr::print(tag_scores);
+    }
+    dump("tag_scores", tag_scores);
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell7() {
+    // %% In [7]
+    pyrepr::print(tag_scores.argmax(1));
+    dump("argmax", tag_scores.argmax(1));
+
+    std::map<int64_t, std::string> ix_to_tag;
+    for (const auto& [tag, ix] : tag_to_ix.items()) ix_to_tag[ix] = tag;
+    torch::NoGradGuard no_grad;  // with torch.no_grad():
+    for (const auto& [sentence, tags] : training_data) {
+      auto [sentence_in, chars_in] = prepare_inputs(sentence);  // model(*prepare_inputs(...))
+      Tensor predicted = model(sentence_in, chars_in).argmax(1);
+      std::vector<std::pair<std::string, std::string>> tagged;  // [(word, tag), ...]
+      for (size_t k = 0; k < sentence.size(); ++k) {
+        tagged.emplace_back(sentence[k], ix_to_tag.at(predicted[k].item<int64_t>()));
+      }
+      pyrepr::print(tagged);
+    }
+    return {};
+    // %% end
+  }
+
+  // Parameters (the first code cell).
+  const uint64_t SEED;
+  const int64_t WORD_EMBEDDING_DIM;
+  const int64_t CHAR_EMBEDDING_DIM;
+  const int64_t CHAR_HIDDEN_DIM;
+  const int64_t HIDDEN_DIM;
+  const int64_t EPOCHS;
+  const double LR;
+  lesson::Dump& dump;  // --dump
+
+  // The notebook's variables.
+  std::function<Tensor(const std::vector<std::string>&, const lesson::Vocab&)> prepare_sequence;
+  std::function<Inputs(const std::vector<std::string>&)> prepare_inputs;
+  std::vector<std::pair<Sentence, Tags>> training_data;
+  lesson::Vocab word_to_ix;
+  lesson::Vocab char_to_ix;
+  lesson::Vocab tag_to_ix;
+  CharLSTMTagger model{nullptr};
+  torch::nn::NLLLoss loss_function{nullptr};
+  std::unique_ptr<torch::optim::SGD> optimizer;
+  Tensor tag_scores;
+};
+
+}  // namespace
+
+int lesson_main(int argc, char** argv, const char* program) {
+  const std::string scenario = program;
+  const std::string name = "demo_char_lstm_tagger";
+  if (scenario != "demo") return lesson::usage_error(name, "unknown program " + scenario);
+
+  CLI::App app{
+      "The tutorial's exercise: the LSTM part-of-speech tagger with character-level features, "
+      "trained as char_lstm_tagger.ipynb trains it, printed as Jupyter shows it.",
+      name};
+  Parameters p;
+  std::string seed_text = "1";
+  app.add_option("--seed", seed_text, "torch.manual_seed(SEED) (default 1)")->type_name("N");
+  app.add_option("--word-embedding-dim", p.word_embedding_dim,
+                 "size of a word embedding x_w (default 6)")
+      ->check(CLI::Range(int64_t{1}, kMaxDim));
+  app.add_option("--char-embedding-dim", p.char_embedding_dim,
+                 "size of a character embedding (default 3)")
+      ->check(CLI::Range(int64_t{1}, kMaxDim));
+  app.add_option("--char-hidden-dim", p.char_hidden_dim,
+                 "size of c_w, the character LSTM's hidden state (default 3)")
+      ->check(CLI::Range(int64_t{1}, kMaxDim));
+  app.add_option("--hidden-dim", p.hidden_dim, "size of the word LSTM's hidden state (default 6)")
+      ->check(CLI::Range(int64_t{1}, kMaxDim));
+  app.add_option("--epochs", p.epochs, "training epochs (default 300)")
+      ->check(CLI::Range(int64_t{0}, kMaxEpochs));
+  app.add_option("--lr", p.lr, "SGD's learning rate (default 0.1)")->type_name("X");
+  lesson::RunOptions run;
+  lesson::add_run_flags(app, run);
+  if (int rc = lesson::parse_flags(app, argc, argv); rc >= 0) return rc;
+
+  const auto seed = lesson::parse_seed(seed_text);
+  if (!seed) {
+    return lesson::usage_error(
+        name, "--seed: expected an integer in [-2^63, 2^64-1], got '" + seed_text + "'");
+  }
+  p.seed = *seed;
+  if (!std::isfinite(p.lr) || p.lr < 0) {
+    return lesson::usage_error(name, "--lr: expected a finite number >= 0");
+  }
+
+  lesson::Dump dump;
+  CharTagger notebook(p, dump);
+  return lesson::run_notebook(name, notebook.cells(), {}, run, dump);
+}
