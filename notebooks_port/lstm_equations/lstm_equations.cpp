@@ -1,0 +1,238 @@
+// lstm_equations.ipynb in C++, cell by cell: one LSTM step written out from
+// its equations (gates i, f, g, o), run over the first lesson's sentence and
+// compared with torch::nn::LSTM in outputs and in gradients.
+//
+// Each cell is between "// %% In [n]" and "// %% end" markers (the
+// walk-through README is generated from them). Notebook variables are
+// members, named as in Python.
+#include "lstm_equations.hpp"
+
+#include <ATen/ATen.h>
+#include <torch/nn/modules/rnn.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "lesson/notebook.hpp"
+#include "pyrepr/object.hpp"
+
+namespace lstm_equations {
+
+using torch::Tensor;
+
+// %% In [4]
+// 一步 LSTM，按方程写出 (one LSTM step from its equations):
+// x is (batch, input), h and c are (batch, hidden).
+std::tuple<Tensor, Tensor> lstm_step(const Tensor& x, const Tensor& h, const Tensor& c,
+                                     const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
+                                     const Tensor& b_hh) {
+  Tensor gates = x.matmul(w_ih.t()) + b_ih + h.matmul(w_hh.t()) + b_hh;  // (batch, 4 * hidden)
+  auto chunks = gates.chunk(4, /*dim=*/1);  // PyTorch 的顺序 (PyTorch's order): i, f, g, o
+  Tensor i = torch::sigmoid(chunks[0]);     // 输入门 (input gate)
+  Tensor f = torch::sigmoid(chunks[1]);     // 遗忘门 (forget gate)
+  Tensor g = torch::tanh(chunks[2]);        // 候选记忆 (cell candidate)
+  Tensor o = torch::sigmoid(chunks[3]);     // 输出门 (output gate)
+  Tensor c_new = f * c + i * g;             // 新的记忆 (new cell state)
+  Tensor h_new = o * torch::tanh(c_new);    // 新的隐藏状态 (new hidden state)
+  return {h_new, c_new};
+}
+// %% end
+
+}  // namespace lstm_equations
+
+namespace {
+
+using lstm_equations::lstm_step;
+using torch::Tensor;
+using HiddenState = std::tuple<Tensor, Tensor>;  // (h, c), Python's hidden tuple
+
+constexpr int64_t kMaxSize = 1024;     // --input-size, --hidden-size
+constexpr int64_t kMaxSeqLen = 10000;  // --seq-len
+
+// The notebook's parameters cell.
+struct Parameters {
+  uint64_t seed = 1;
+  int64_t input_size = 3;
+  int64_t hidden_size = 3;
+  int64_t seq_len = 5;
+};
+
+class LstmEquations {
+ public:
+  LstmEquations(const Parameters& p, lesson::Dump& dump)
+      : SEED(p.seed),
+        INPUT_SIZE(p.input_size),
+        HIDDEN_SIZE(p.hidden_size),
+        SEQ_LEN(p.seq_len),
+        dump(dump) {}
+
+  std::vector<lesson::Cell> cells() {
+    const std::string setup = "#### 第一课的 LSTM 和句子 (The first lesson's LSTM and sentence)";
+    const std::string gates = "#### 四个门的权重 (The weights of the four gates)";
+    const std::string step = "#### 一步 LSTM (One LSTM step)";
+    const std::string outputs = "#### 输出相同 (The same outputs)";
+    const std::string gradients = "#### 梯度相同 (The same gradients)";
+    return {
+        {setup, [this] { return cell1(); }},   {setup, [this] { return cell2(); }},
+        {gates, [this] { return cell3(); }},   {step, [] { return lesson::Shown{}; }},
+        {outputs, [this] { return cell5(); }}, {gradients, [this] { return cell6(); }},
+    };
+  }
+
+ private:
+  lesson::Shown cell1() {
+    // %% In [1]
+    // import torch, torch.nn: #include <ATen/ATen.h> and <torch/nn/modules/rnn.h> (top of file)
+    // SEED, INPUT_SIZE, ...: the flags --seed, --input-size, ... (see lesson_main)
+    torch::manual_seed(SEED);
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell2() {
+    // %% In [2]
+    // 和第一课一样的抽取顺序，所以是同样的权重、句子和初始状态
+    // (drawn in the first lesson's order: the same weights, sentence and initial state)
+    lstm = torch::nn::LSTM(INPUT_SIZE, HIDDEN_SIZE);
+    inputs.clear();
+    for (int64_t k = 0; k < SEQ_LEN; ++k) inputs.push_back(torch::randn({1, INPUT_SIZE}));
+    Tensor h0 = torch::randn({1, 1, HIDDEN_SIZE});  // 分开抽取，和 Python 的顺序一样
+    Tensor c0 = torch::randn({1, 1, HIDDEN_SIZE});  // (separate draws, in Python's order)
+    hidden = {h0, c0};
+    for (const auto& item : lstm->named_parameters()) {
+      pyrepr::print(item.key(), pyrepr::size_of(item.value()));
+    }
+    dump("inputs", inputs);
+    dump("hidden", hidden);
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell3() {
+    // %% In [3]
+    // 四个门的权重上下叠在一起，顺序是 i, f, g, o (the four gates' weights are stacked, in the
+    // order i, f, g, o)
+    auto W = lstm->named_parameters()["weight_ih_l0"].chunk(4);
+    Tensor W_ii = W[0], W_if = W[1], W_ig = W[2], W_io = W[3];
+    pyrepr::print(pyrepr::size_of(W_ii));
+    dump("W_ii", W_ii);
+    return pyrepr::Object(W_ii);  // Out[3]
+    // %% end
+  }
+
+  lesson::Shown cell5() {
+    // %% In [5]
+    // 方程用参数的副本，这样两边的梯度分开累积 (the equations use copies of the parameters: each
+    // side gets its own gradients)
+    auto params = lstm->named_parameters();
+    w_ih = params["weight_ih_l0"].detach().clone().requires_grad_();
+    w_hh = params["weight_hh_l0"].detach().clone().requires_grad_();
+    b_ih = params["bias_ih_l0"].detach().clone().requires_grad_();
+    b_hh = params["bias_hh_l0"].detach().clone().requires_grad_();
+
+    // 用方程逐个单词计算 (the equations, one word at a time)
+    Tensor h =
+        std::get<0>(hidden)[0];  // (1, HIDDEN_SIZE): 去掉层的维度 (without the layer dimension)
+    Tensor c = std::get<1>(hidden)[0];
+    std::vector<Tensor> outs;
+    for (const Tensor& x : inputs) {
+      std::tie(h, c) = lstm_step(x, h, c, w_ih, w_hh, b_ih, b_hh);
+      outs.push_back(h);
+    }
+    out_eq = torch::stack(
+        outs);  // (SEQ_LEN, 1, HIDDEN_SIZE)，和 nn.LSTM 的 out 一样 (like nn.LSTM's out)
+    Tensor h_eq = h, c_eq = c;
+
+    // nn.LSTM，整句一起 (nn.LSTM, the whole sentence at once)
+    HiddenState state;
+    std::tie(out_nn, state) = lstm->forward(torch::cat(inputs).view({SEQ_LEN, 1, -1}), hidden);
+    auto [h_nn, c_nn] = state;
+    pyrepr::print(out_eq);
+    pyrepr::print(out_nn);
+    pyrepr::print("max |out_eq - out_nn|:", (out_eq - out_nn).abs().max().item<double>());
+    pyrepr::print("max |h_eq - h_n|:", (h_eq - h_nn[0]).abs().max().item<double>());
+    pyrepr::print("max |c_eq - c_n|:", (c_eq - c_nn[0]).abs().max().item<double>());
+    dump("out_eq", out_eq);
+    dump("out_nn", out_nn);
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell6() {
+    // %% In [6]
+    // 同一个标量损失，分别对两边求反向传播 (the same scalar loss, backward through each side)
+    Tensor loss_eq = out_eq.pow(2).sum();
+    Tensor loss_nn = out_nn.pow(2).sum();
+    loss_eq.backward();
+    loss_nn.backward();
+    pyrepr::print("loss:", loss_eq.item<double>(), loss_nn.item<double>());
+    double largest = 0.0;
+    auto params = lstm->named_parameters();
+    const std::vector<std::pair<std::string, Tensor>> copies = {
+        {"weight_ih_l0", w_ih}, {"weight_hh_l0", w_hh}, {"bias_ih_l0", b_ih}, {"bias_hh_l0", b_hh}};
+    for (const auto& [name, w] : copies) {
+      double diff = (w.grad() - params[name].grad()).abs().max().item<double>();
+      pyrepr::print("max |grad diff| " + name + ":", diff);
+      largest = std::max(largest, diff);
+    }
+    pyrepr::print("all below 1e-6:", largest < 1e-6);
+    dump("weight_ih_l0.grad", params["weight_ih_l0"].grad());
+    return pyrepr::Object(params["weight_ih_l0"].grad());  // Out[6]
+    // %% end
+  }
+
+  // Parameters (the first code cell).
+  const uint64_t SEED;
+  const int64_t INPUT_SIZE;
+  const int64_t HIDDEN_SIZE;
+  const int64_t SEQ_LEN;
+  lesson::Dump& dump;  // --dump
+
+  // The notebook's variables.
+  torch::nn::LSTM lstm{nullptr};
+  std::vector<Tensor> inputs;
+  HiddenState hidden;
+  Tensor w_ih, w_hh, b_ih, b_hh;
+  Tensor out_eq, out_nn;
+};
+
+}  // namespace
+
+int lesson_main(int argc, char** argv, const char* program) {
+  const std::string scenario = program;
+  if (scenario != "demo") return lesson::usage_error(program, "unknown program " + scenario);
+  const std::string name = "demo_lstm_equations";
+
+  CLI::App app{
+      "One LSTM step from its equations (gates i, f, g, o), compared with torch::nn::LSTM in "
+      "outputs and gradients; printed as Jupyter shows lstm_equations.ipynb.",
+      name};
+  Parameters p;
+  std::string seed_text = "1";
+  app.add_option("--seed", seed_text, "torch.manual_seed(SEED) (default 1)")->type_name("N");
+  app.add_option("--input-size", p.input_size, "size of a word vector (default 3)")
+      ->check(CLI::Range(int64_t{1}, kMaxSize));
+  app.add_option("--hidden-size", p.hidden_size, "size of the hidden state (default 3)")
+      ->check(CLI::Range(int64_t{1}, kMaxSize));
+  app.add_option("--seq-len", p.seq_len, "words in the sentence (default 5)")
+      ->check(CLI::Range(int64_t{1}, kMaxSeqLen));
+  lesson::RunOptions run;
+  lesson::add_run_flags(app, run);
+  if (int rc = lesson::parse_flags(app, argc, argv); rc >= 0) return rc;
+
+  const auto seed = lesson::parse_seed(seed_text);
+  if (!seed) {
+    return lesson::usage_error(
+        name, "--seed: expected an integer in [-2^63, 2^64-1], got '" + seed_text + "'");
+  }
+  p.seed = *seed;
+
+  lesson::Dump dump;
+  LstmEquations notebook(p, dump);
+  return lesson::run_notebook(name, notebook.cells(), {}, run, dump);
+}
