@@ -1,0 +1,123 @@
+"""The tagger lessons (pos_tagger, char_lstm_tagger) beyond their printed output.
+
+  test_taggers.py dump NOTEBOOK DEMO
+      --dump: every tensor the program shows equals, bit for bit, the tensor
+      of the same name when Python runs the notebook's code cells now (the
+      printed output has 4 decimals; this checks the floats themselves).
+  test_taggers.py bad-input DEMO
+      bad flags and values: exit 2, one error line on stderr, nothing on stdout.
+"""
+import contextlib
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import torch
+
+failures = []
+
+
+def check(what, condition, detail=""):
+    print("%s: %s" % ("ok" if condition else "FAILED", what))
+    if not condition:
+        failures.append(what)
+        if detail:
+            print(detail)
+
+
+def run(cmd):
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode(
+        "utf-8", "replace")
+
+
+def notebook_tensors(notebook):
+    """Runs the notebook's code cells in order, recording after each cell n
+    the tensors the port dumps for it: "cell<n>.tag_scores",
+    "cell<n>.argmax" and, for the character tagger, "cell4.c_w" (c_w of
+    'dog')."""
+    with open(notebook, encoding="utf-8") as f:
+        nb = json.load(f)
+    sources = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    namespace = {"__name__": "__main__"}
+    tensors = {}
+    for index, source in enumerate(sources, start=1):
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(source, "%s, cell %d" % (notebook, index), "exec"), namespace)
+        tag_scores = namespace.get("tag_scores")
+        if isinstance(tag_scores, torch.Tensor):
+            tensors["cell%d.tag_scores" % index] = tag_scores.detach().clone()
+            tensors["cell%d.argmax" % index] = tag_scores.argmax(dim=1)
+        if index == 4 and "chars_in" in namespace:
+            with torch.no_grad():
+                tensors["cell4.c_w"] = namespace["model"].char_representation(
+                    namespace["chars_in"][1])
+    return tensors
+
+
+def test_dump(notebook, demo):
+    expected = notebook_tensors(notebook)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "dump.pt")
+        rc, out, err = run([demo, "--dump", path])
+        check("--dump: the program runs", rc == 0, err)
+        if rc != 0:
+            return
+        dumped = torch.load(path)
+    check("--dump: tensors were dumped", len(dumped) >= 3, repr(list(dumped)))
+    for key, value in dumped.items():
+        if key not in expected:
+            check("%s: Python has it" % key, False, "Python's: %s" % sorted(expected))
+            continue
+        same = value.dtype == expected[key].dtype and torch.equal(value, expected[key])
+        check("%s: bit for bit Python's" % key, same,
+              "port:\n%r\nPython:\n%r" % (value, expected[key]))
+    for key in ("cell4.tag_scores", "cell6.tag_scores"):
+        check("%s dumped" % key, key in dumped, repr(list(dumped)))
+
+
+def test_bad_input(demo):
+    cases = [
+        ["--lr", "-0.1"],
+        ["--lr", "nan"],
+        ["--lr", "inf"],
+        ["--lr", "x"],
+        ["--epochs", "-1"],
+        ["--epochs", "100001"],
+        ["--hidden-dim", "0"],
+        ["--hidden-dim", "1025"],
+        ["--seed", "1.5"],
+        ["--seed", "18446744073709551616"],
+        ["--no-such-flag"],
+        ["--dump", "/nonexistent-dir/x.pt"],
+    ]
+    for flags in cases:
+        rc, out, err = run([demo] + flags)
+        lines = err.strip().split("\n")
+        check("%s: exit 2, one error line, no output" % " ".join(flags),
+              rc == 2 and out == "" and len(lines) == 1 and ": error: " in lines[0],
+              "status %d, stdout %r, stderr %r" % (rc, out[:200], err))
+    rc, out, err = run([demo, "--help"])
+    check("--help: exit 0, lists --lr", rc == 0 and "--lr" in out and err == "", err)
+
+
+def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "dump":
+        test_dump(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 3 and sys.argv[1] == "bad-input":
+        test_bad_input(sys.argv[2])
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    if failures:
+        print("%d check(s) failed" % len(failures))
+        return 1
+    print("all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
