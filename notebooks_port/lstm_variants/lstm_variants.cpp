@@ -1,0 +1,310 @@
+// lstm_variants.ipynb in C++, cell by cell: how batch_first, two layers,
+// bidirectional, proj_size and packed variable-length sentences change the
+// shapes of out, h_n and c_n (torch::nn::LSTMOptions, torch::nn::utils::rnn).
+//
+// Each cell is a member function between "// %% In [n]" and "// %% end"
+// markers (the walk-through README is generated from them). Notebook
+// variables are members, named as in Python.
+#include <ATen/ATen.h>
+#include <ATen/TensorIndexing.h>
+#include <torch/nn/modules/rnn.h>
+#include <torch/nn/utils/rnn.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "lesson/notebook.hpp"
+#include "pyrepr/object.hpp"
+
+namespace {
+
+using at::indexing::None;
+using at::indexing::Slice;
+using torch::Tensor;
+using torch::nn::LSTMOptions;
+using torch::nn::utils::rnn::PackedSequence;
+namespace rnn = torch::nn::utils::rnn;           // Python's torch.nn.utils.rnn
+using HiddenState = std::tuple<Tensor, Tensor>;  // (h_n, c_n)
+
+constexpr int64_t kMaxSize = 1024;    // --input-size, --hidden-size, --proj-size, --batch-size
+constexpr int64_t kMaxSeqLen = 1000;  // --seq-len
+
+// The notebook's parameters cell.
+struct Parameters {
+  uint64_t seed = 1;
+  int64_t input_size = 3;
+  int64_t hidden_size = 4;
+  int64_t proj_size = 2;
+  int64_t seq_len = 5;
+  int64_t batch_size = 2;
+};
+
+class LstmVariants {
+ public:
+  LstmVariants(const Parameters& p, lesson::Dump& dump)
+      : SEED(p.seed),
+        INPUT_SIZE(p.input_size),
+        HIDDEN_SIZE(p.hidden_size),
+        PROJ_SIZE(p.proj_size),
+        SEQ_LEN(p.seq_len),
+        BATCH_SIZE(p.batch_size),
+        dump(dump) {}
+
+  std::vector<lesson::Cell> cells() {
+    const std::string layout = "#### 默认：(L, N, H_in) (The default layout)";
+    const std::string batch_first = "#### batch_first=True: (N, L, H_in)";
+    const std::string layers = "#### 两层 (Two layers)";
+    const std::string bidirectional = "#### 双向 (Bidirectional)";
+    const std::string proj = "#### proj_size";
+    const std::string packed =
+        "#### 长度不同的句子：打包 (Sentences of different lengths: packing)";
+    return {
+        {layout, [this] { return cell1(); }},        {layout, [this] { return cell2(); }},
+        {batch_first, [this] { return cell3(); }},   {layers, [this] { return cell4(); }},
+        {bidirectional, [this] { return cell5(); }}, {proj, [this] { return cell6(); }},
+        {packed, [this] { return cell7(); }},        {packed, [this] { return cell8(); }},
+    };
+  }
+
+ private:
+  lesson::Shown cell1() {
+    // %% In [1]
+    // import torch, torch.nn, torch.nn.utils.rnn: #include <ATen/ATen.h>,
+    // <torch/nn/modules/rnn.h> and <torch/nn/utils/rnn.h> (top of file)
+    // SEED, INPUT_SIZE, ...: the flags --seed, --input-size, ... (see lesson_main)
+    torch::manual_seed(SEED);
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell2() {
+    // %% In [2]
+    lstm = torch::nn::LSTM(INPUT_SIZE, HIDDEN_SIZE);
+    x = torch::randn({SEQ_LEN, BATCH_SIZE, INPUT_SIZE});  // (L, N, H_in)
+    Tensor out;
+    HiddenState state;
+    std::tie(out, state) = lstm->forward(x);  // 不给初始状态就是全零 (no initial state: zeros)
+    auto [h_n, c_n] = state;
+    pyrepr::print("x:  ", pyrepr::size_of(x));
+    pyrepr::print("out:", pyrepr::size_of(out));  // (L, N, H_out): 每一步的 h (h at every step)
+    pyrepr::print("h_n:", pyrepr::size_of(h_n));  // (num_layers * num_directions, N, H_out)
+    pyrepr::print("c_n:", pyrepr::size_of(c_n));  // (num_layers * num_directions, N, H_cell)
+    pyrepr::print("out[-1] equals h_n[0]:", torch::equal(out[-1], h_n[0]));
+    this->out = out;
+    this->h_n = h_n;
+    dump("x", x);
+    dump("out", out);
+    dump("h_n", h_n);
+    dump("c_n", c_n);
+    return pyrepr::Object(h_n);  // Out[2]
+    // %% end
+  }
+
+  lesson::Shown cell3() {
+    // %% In [3]
+    auto lstm_bf = torch::nn::LSTM(LSTMOptions(INPUT_SIZE, HIDDEN_SIZE).batch_first(true));
+    {  // load_state_dict(lstm.state_dict()): 和 lstm 相同的权重 (the same weights as lstm)
+      torch::NoGradGuard no_grad;
+      auto weights = lstm->named_parameters();
+      for (auto& item : lstm_bf->named_parameters()) item.value().copy_(weights[item.key()]);
+    }
+    Tensor x_bf = x.transpose(0, 1);  // (N, L, H_in)
+    auto [out_bf, state_bf] = lstm_bf->forward(x_bf);
+    auto [h_n_bf, c_n_bf] = state_bf;
+    pyrepr::print("x_bf:  ", pyrepr::size_of(x_bf));
+    pyrepr::print("out_bf:", pyrepr::size_of(out_bf));  // (N, L, H_out)
+    pyrepr::print("h_n_bf:", pyrepr::size_of(h_n_bf));  // 不受 batch_first 影响 (not affected)
+    pyrepr::print("c_n_bf:", pyrepr::size_of(c_n_bf));
+    pyrepr::print("max |out_bf - out.transpose(0, 1)|:",
+                  (out_bf - out.transpose(0, 1)).abs().max().item<double>());
+    pyrepr::print("max |h_n_bf - h_n|:", (h_n_bf - h_n).abs().max().item<double>());
+    dump("out_bf", out_bf);
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell4() {
+    // %% In [4]
+    auto lstm2 = torch::nn::LSTM(LSTMOptions(INPUT_SIZE, HIDDEN_SIZE).num_layers(2));
+    auto [out2, state2] = lstm2->forward(x);
+    auto [h_n2, c_n2] = state2;
+    pyrepr::print("out2:", pyrepr::size_of(out2));  // 只有最上面一层的输出 (the top layer's only)
+    pyrepr::print("h_n2:", pyrepr::size_of(h_n2));  // 每层一个 (one per layer)
+    pyrepr::print("c_n2:", pyrepr::size_of(c_n2));
+    pyrepr::print("out2[-1] equals h_n2[1]:", torch::equal(out2[-1], h_n2[1]));
+    for (const auto& item : lstm2->named_parameters()) {
+      pyrepr::print(item.key(), pyrepr::size_of(item.value()));
+    }
+    dump("out2", out2);
+    dump("h_n2", h_n2);
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell5() {
+    // %% In [5]
+    auto lstm_bi = torch::nn::LSTM(LSTMOptions(INPUT_SIZE, HIDDEN_SIZE).bidirectional(true));
+    auto [out_bi, state_bi] = lstm_bi->forward(x);
+    auto [h_n_bi, c_n_bi] = state_bi;
+    pyrepr::print("out_bi:", pyrepr::size_of(out_bi));  // (L, N, 2 * H_out): 前向和反向拼在一起
+    pyrepr::print("h_n_bi:",
+                  pyrepr::size_of(h_n_bi));  // h_n_bi[0] 前向 (forward), [1] 反向 (backward)
+    pyrepr::print("c_n_bi:", pyrepr::size_of(c_n_bi));
+    // 前向在最后一步结束，反向在第一步结束 (forward ends at the last step, backward at the first)
+    pyrepr::print("out_bi[-1, :, :HIDDEN_SIZE] equals h_n_bi[0]:",
+                  torch::equal(out_bi.index({-1, Slice(), Slice(None, HIDDEN_SIZE)}), h_n_bi[0]));
+    pyrepr::print("out_bi[0, :, HIDDEN_SIZE:] equals h_n_bi[1]:",
+                  torch::equal(out_bi.index({0, Slice(), Slice(HIDDEN_SIZE, None)}), h_n_bi[1]));
+    dump("out_bi", out_bi);
+    dump("h_n_bi", h_n_bi);
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell6() {
+    // %% In [6]
+    auto lstm_proj = torch::nn::LSTM(LSTMOptions(INPUT_SIZE, HIDDEN_SIZE).proj_size(PROJ_SIZE));
+    auto [out_p, state_p] = lstm_proj->forward(x);
+    auto [h_n_p, c_n_p] = state_p;
+    pyrepr::print("out_p:",
+                  pyrepr::size_of(out_p));  // (L, N, PROJ_SIZE): h 被投影 (h is projected)
+    pyrepr::print("h_n_p:", pyrepr::size_of(h_n_p));  // (1, N, PROJ_SIZE)
+    pyrepr::print("c_n_p:",
+                  pyrepr::size_of(c_n_p));  // (1, N, HIDDEN_SIZE): c 不投影 (not projected)
+    for (const auto& item : lstm_proj->named_parameters()) {
+      pyrepr::print(item.key(), pyrepr::size_of(item.value()));
+    }
+    dump("out_p", out_p);
+    dump("c_n_p", c_n_p);
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell7() {
+    // %% In [7]
+    // Python: "I ran".split(), ...
+    const std::vector<std::vector<std::string>> sentences = {
+        {"I", "ran"}, {"The", "dog", "ate", "the", "apple"}, {"Everybody", "read", "that", "book"}};
+    lengths.clear();
+    for (const auto& s : sentences) lengths.push_back(static_cast<int64_t>(s.size()));
+    seqs.clear();
+    for (int64_t n : lengths) seqs.push_back(torch::randn({n, INPUT_SIZE}));  // 每个单词一个词向量
+    Tensor padded = rnn::pad_sequence(seqs);  // (longest L, 3, H_in)，短句后面补零 (zeros after)
+    packed = rnn::pack_padded_sequence(padded, torch::tensor(lengths), /*batch_first=*/false,
+                                       /*enforce_sorted=*/false);
+    pyrepr::print("lengths:", lengths);
+    pyrepr::print("padded:", pyrepr::size_of(padded));
+    pyrepr::print("packed.data:",
+                  pyrepr::size_of(packed->data()));  // (all words, H_in): 没有补的零
+    pyrepr::print("packed.batch_sizes:", packed->batch_sizes());        // 每一步有几个句子
+    pyrepr::print("packed.sorted_indices:", packed->sorted_indices());  // 从长到短 (longest first)
+    dump("seqs", seqs);
+    dump("padded", padded);
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell8() {
+    // %% In [8]
+    auto [out_packed, state_pk] = lstm->forward_with_packed_input(*packed);
+    auto [h_n_pk, c_n_pk] = state_pk;
+    auto [out_pad, out_lengths] =
+        rnn::pad_packed_sequence(out_packed);  // 解包 (unpack): 原来的顺序
+    pyrepr::print("out_packed.data:", pyrepr::size_of(out_packed.data()));
+    pyrepr::print("out_pad:", pyrepr::size_of(out_pad));  // (longest L, 3, H_out)
+    pyrepr::print("h_n_pk:", pyrepr::size_of(h_n_pk));  // 每个句子真正的最后一步 (real last step)
+    pyrepr::print("c_n_pk:", pyrepr::size_of(c_n_pk));
+    pyrepr::print("out_lengths:", out_lengths);
+    std::vector<Tensor> last;
+    for (size_t b = 0; b < lengths.size(); ++b) last.push_back(out_pad[lengths[b] - 1][b]);
+    pyrepr::print("h_n_pk[0] equals each sentence's last output:",
+                  torch::equal(h_n_pk[0], torch::stack(last)));
+    bool zero = true;
+    for (size_t b = 0; b < lengths.size(); ++b) {
+      auto b_index = static_cast<int64_t>(b);
+      zero = zero && out_pad.index({Slice(lengths[b], None), b_index}).eq(0).all().item<bool>();
+    }
+    pyrepr::print("padding stays zero:", zero);
+    // 每个句子单独送入 LSTM 得到一样的结果 (each sentence fed alone gives the same outputs)
+    double largest = 0;
+    for (size_t b = 0; b < seqs.size(); ++b) {
+      const int64_t n = lengths[b];
+      Tensor alone = std::get<0>(lstm->forward(seqs[b].view({n, 1, -1}))).index({Slice(), 0});
+      Tensor in_batch = out_pad.index({Slice(None, n), static_cast<int64_t>(b)});
+      largest = std::max(largest, (in_batch - alone).abs().max().item<double>());
+    }
+    pyrepr::print("max |packed - alone|:", largest);
+    dump("out_pad", out_pad);
+    dump("h_n_pk", h_n_pk);
+    return pyrepr::Object(out_pad.index({Slice(), 0}));  // Out[8]: "I ran": 两步之后是补的零
+    // %% end
+  }
+
+  // Parameters (the first code cell).
+  const uint64_t SEED;
+  const int64_t INPUT_SIZE;
+  const int64_t HIDDEN_SIZE;
+  const int64_t PROJ_SIZE;
+  const int64_t SEQ_LEN;
+  const int64_t BATCH_SIZE;
+  lesson::Dump& dump;  // --dump
+
+  // The notebook's variables.
+  torch::nn::LSTM lstm{nullptr};
+  Tensor x, out, h_n;
+  std::vector<int64_t> lengths;
+  std::vector<Tensor> seqs;
+  std::optional<PackedSequence> packed;  // (a PackedSequence has no empty state)
+};
+
+}  // namespace
+
+int lesson_main(int argc, char** argv, const char* program) {
+  const std::string scenario = program;
+  if (scenario != "demo") return lesson::usage_error(program, "unknown program " + scenario);
+  const std::string name = "demo_lstm_variants";
+
+  CLI::App app{
+      "LSTM variants (batch_first, two layers, bidirectional, proj_size, packed sentences) and "
+      "the shapes of out, h_n, c_n; printed as Jupyter shows lstm_variants.ipynb.",
+      name};
+  Parameters p;
+  std::string seed_text = "1";
+  app.add_option("--seed", seed_text, "torch.manual_seed(SEED) (default 1)")->type_name("N");
+  app.add_option("--input-size", p.input_size, "size of a word vector, H_in (default 3)")
+      ->check(CLI::Range(int64_t{1}, kMaxSize));
+  app.add_option("--hidden-size", p.hidden_size, "size of the hidden state, H_cell (default 4)")
+      ->check(CLI::Range(int64_t{2}, kMaxSize));
+  app.add_option("--proj-size", p.proj_size,
+                 "projection size in the proj_size section, below --hidden-size (default 2)")
+      ->check(CLI::Range(int64_t{1}, kMaxSize));
+  app.add_option("--seq-len", p.seq_len, "words in a sentence, L (default 5)")
+      ->check(CLI::Range(int64_t{1}, kMaxSeqLen));
+  app.add_option("--batch-size", p.batch_size, "sentences in a batch, N (default 2)")
+      ->check(CLI::Range(int64_t{1}, kMaxSize));
+  lesson::RunOptions run;
+  lesson::add_run_flags(app, run);
+  if (int rc = lesson::parse_flags(app, argc, argv); rc >= 0) return rc;
+
+  const auto seed = lesson::parse_seed(seed_text);
+  if (!seed) {
+    return lesson::usage_error(
+        name, "--seed: expected an integer in [-2^63, 2^64-1], got '" + seed_text + "'");
+  }
+  p.seed = *seed;
+  if (p.proj_size >= p.hidden_size) {
+    // Python: ValueError("proj_size has to be smaller than hidden_size")
+    return lesson::usage_error(name, "--proj-size " + std::to_string(p.proj_size) +
+                                         ": has to be smaller than --hidden-size " +
+                                         std::to_string(p.hidden_size));
+  }
+
+  lesson::Dump dump;
+  LstmVariants notebook(p, dump);
+  return lesson::run_notebook(name, notebook.cells(), {}, run, dump);
+}
