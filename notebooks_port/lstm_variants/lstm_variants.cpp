@@ -221,21 +221,21 @@ class LstmVariants {
     pyrepr::print("c_n_pk:", pyrepr::size_of(c_n_pk));
     pyrepr::print("out_lengths:", out_lengths);
     std::vector<Tensor> last;
-    for (size_t b = 0; b < lengths.size(); ++b) last.push_back(out_pad[lengths[b] - 1][b]);
+    const auto count = static_cast<int64_t>(lengths.size());  // Python: enumerate(lengths)
+    for (int64_t b = 0; b < count; ++b) last.push_back(out_pad[lengths[b] - 1][b]);
     pyrepr::print("h_n_pk[0] equals each sentence's last output:",
                   torch::equal(h_n_pk[0], torch::stack(last)));
     bool zero = true;
-    for (size_t b = 0; b < lengths.size(); ++b) {
-      auto b_index = static_cast<int64_t>(b);
-      zero = zero && out_pad.index({Slice(lengths[b], None), b_index}).eq(0).all().item<bool>();
+    for (int64_t b = 0; b < count; ++b) {
+      zero = zero && out_pad.index({Slice(lengths[b], None), b}).eq(0).all().item<bool>();
     }
     pyrepr::print("padding stays zero:", zero);
     // 每个句子单独送入 LSTM 得到一样的结果 (each sentence fed alone gives the same outputs)
     double largest = 0;
-    for (size_t b = 0; b < seqs.size(); ++b) {
+    for (int64_t b = 0; b < count; ++b) {
       const int64_t n = lengths[b];
       Tensor alone = std::get<0>(lstm->forward(seqs[b].view({n, 1, -1}))).index({Slice(), 0});
-      Tensor in_batch = out_pad.index({Slice(None, n), static_cast<int64_t>(b)});
+      Tensor in_batch = out_pad.index({Slice(None, n), b});
       largest = std::max(largest, (in_batch - alone).abs().max().item<double>());
     }
     pyrepr::print("max |packed - alone|:", largest);
