@@ -5,7 +5,9 @@
 #     SOURCES <file.cpp>...       # the port; defines lesson_main() (lesson/notebook.hpp)
 #     [SCENARIOS <scenario>...]   # one program <name>_<scenario> each
 #     [NOTEBOOK <file.ipynb>]     # default: <name>.ipynb
-#     [PARITY <config>...])       # default: "default"
+#     [PARITY <config>...]        # default: "default"
+#     [NO_PARITY]                 # no parity tests: the output is not deterministic (timings)
+#     [OUTPUTS <cells.json>])     # the walk-through shows this recorded run (see below)
 #
 # Programs (in <build>/bin): demo_<name> runs the whole notebook (what
 # `./run demo <name>` runs); <name>_<scenario> runs the scenario's cells. Each
@@ -19,12 +21,15 @@
 # identical byte for byte.
 #
 # A lesson with a README.in.md also gets parity.<name>.readme: its walk-through
-# README.md must be what notebooks_port/walkthrough.py generates now.
+# README.md must be what notebooks_port/walkthrough.py generates now. The
+# outputs it shows come from running demo_<name>, or, with OUTPUTS, from a
+# recorded run (`demo_<name> --cells-json > <cells.json>`, kept in the lesson
+# folder) for a lesson whose output changes from run to run.
 #
 # The tests are registered by tests/parity (after enable_testing()), from what
 # add_lesson() records in global properties.
 function(add_lesson name)
-  cmake_parse_arguments(PARSE_ARGV 1 L "" "NOTEBOOK" "SOURCES;SCENARIOS;PARITY")
+  cmake_parse_arguments(PARSE_ARGV 1 L "NO_PARITY" "NOTEBOOK;OUTPUTS" "SOURCES;SCENARIOS;PARITY")
   if(L_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "add_lesson(${name}): unknown arguments: ${L_UNPARSED_ARGUMENTS}")
   endif()
@@ -41,8 +46,22 @@ function(add_lesson name)
   if(NOT EXISTS ${notebook})
     message(FATAL_ERROR "add_lesson(${name}): no notebook ${notebook}")
   endif()
-  if(NOT L_PARITY)
+  if(L_NO_PARITY AND L_PARITY)
+    message(FATAL_ERROR "add_lesson(${name}): NO_PARITY and PARITY exclude each other")
+  elseif(L_NO_PARITY)
+    set(L_PARITY "")
+  elseif(NOT L_PARITY)
     set(L_PARITY default)
+  endif()
+  # How the walk-through gets the outputs it shows.
+  if(L_OUTPUTS)
+    get_filename_component(outputs ${L_OUTPUTS} ABSOLUTE)
+    if(NOT EXISTS ${outputs})
+      message(FATAL_ERROR "add_lesson(${name}): no recorded outputs ${outputs}")
+    endif()
+    set(readme_source --outputs ${outputs})
+  else()
+    set(readme_source --port $<TARGET_FILE:demo_${name}>)
   endif()
 
   # The port, compiled once; the programs are thin mains around it.
@@ -71,7 +90,7 @@ int main(int argc, char** argv) { return lesson_main(argc, argv, \"${scenario}\"
   if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/README.in.md)
     add_custom_target(readme_${name}
       COMMAND ${PYTHON_WITH_TORCH} ${PROJECT_SOURCE_DIR}/notebooks_port/walkthrough.py
-              ${CMAKE_CURRENT_SOURCE_DIR} --port $<TARGET_FILE:demo_${name}>
+              ${CMAKE_CURRENT_SOURCE_DIR} ${readme_source}
       DEPENDS demo_${name}
       COMMENT "Generating ${CMAKE_CURRENT_SOURCE_DIR}/README.md"
       VERBATIM)
@@ -81,7 +100,8 @@ int main(int argc, char** argv) { return lesson_main(argc, argv, \"${scenario}\"
   set_property(GLOBAL PROPERTY LSTM_PORT_LESSON_${name}_DIR ${CMAKE_CURRENT_SOURCE_DIR})
   set_property(GLOBAL PROPERTY LSTM_PORT_LESSON_${name}_NOTEBOOK ${notebook})
   set_property(GLOBAL PROPERTY LSTM_PORT_LESSON_${name}_PROGRAMS ${programs})
-  set_property(GLOBAL PROPERTY LSTM_PORT_LESSON_${name}_PARITY ${L_PARITY})
+  set_property(GLOBAL PROPERTY LSTM_PORT_LESSON_${name}_PARITY "${L_PARITY}")
+  set_property(GLOBAL PROPERTY LSTM_PORT_LESSON_${name}_README_SOURCE "${readme_source}")
 endfunction()
 
 # Registers the parity tests of every lesson (called from tests/parity).
@@ -114,10 +134,11 @@ function(add_lesson_parity_tests)
     # The walk-through README.md, if the lesson has one (README.in.md), must
     # be what notebooks_port/walkthrough.py generates from the sources now.
     get_property(dir GLOBAL PROPERTY LSTM_PORT_LESSON_${name}_DIR)
+    get_property(readme_source GLOBAL PROPERTY LSTM_PORT_LESSON_${name}_README_SOURCE)
     if(EXISTS ${dir}/README.in.md)
       add_test(NAME parity.${name}.readme
                COMMAND ${PYTHON_WITH_TORCH} ${PROJECT_SOURCE_DIR}/notebooks_port/walkthrough.py
-                       ${dir} --port $<TARGET_FILE:demo_${name}> --check)
+                       ${dir} ${readme_source} --check)
       set_tests_properties(parity.${name}.readme PROPERTIES LABELS parity TIMEOUT 300)
     endif()
   endforeach()

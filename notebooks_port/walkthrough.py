@@ -3,6 +3,7 @@
 
   walkthrough.py LESSON_DIR --port DEMO_PROGRAM           # write LESSON_DIR/README.md
   walkthrough.py LESSON_DIR --port DEMO_PROGRAM --check   # exit 1 (with a diff) if stale
+  walkthrough.py LESSON_DIR --outputs CELLS.json [--check]
 
 The README is LESSON_DIR/README.in.md (prose, in Chinese and English) with
 each `{{cell N}}` line replaced by code cell N: the Python source from the
@@ -10,6 +11,10 @@ notebook (LESSON_DIR/<lesson>.ipynb), its C++ counterpart (the lines between
 `// %% In [N]` and `// %% end` in LESSON_DIR/*.cpp) and the output the port
 prints for it (`DEMO_PROGRAM --cells-json`; the parity tests check that it is
 the notebook's, byte for byte). Every code cell must be placed exactly once.
+
+A lesson whose output changes from run to run (timings) records one run
+instead: --outputs CELLS.json takes the cells from that file (what
+`DEMO_PROGRAM --cells-json` printed) rather than running the program.
 """
 import argparse
 import difflib
@@ -78,6 +83,22 @@ def cpp_cells(lesson_dir):
     return cells
 
 
+def recorded_outputs(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError) as e:
+        raise Error("cannot read the recorded outputs %s: %s" % (path, e))
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        raise Error("%s: not a cells document (what --cells-json prints)" % path)
+    for c in data["cells"]:
+        if not (isinstance(c, dict) and isinstance(c.get("index"), int) and
+                isinstance(c.get("stream"), str) and
+                (c.get("result") is None or isinstance(c["result"], str))):
+            raise Error("%s: a cell without an index, stream and result: %.60r" % (path, c))
+    return {c["index"]: c for c in data["cells"]}
+
+
 def port_outputs(program):
     try:
         proc = subprocess.run([program, "--cells-json"], stdout=subprocess.PIPE,
@@ -105,7 +126,7 @@ def render_cell(index, python, cpp, output):
     return "".join(parts)
 
 
-def generate(lesson_dir, program):
+def generate(lesson_dir, program, outputs_path=None):
     template_path = os.path.join(lesson_dir, "README.in.md")
     try:
         with open(template_path, encoding="utf-8") as f:
@@ -114,7 +135,7 @@ def generate(lesson_dir, program):
         raise Error("cannot read %s: %s" % (template_path, e.strerror))
     name, python = notebook_cells(lesson_dir)
     cpp = cpp_cells(lesson_dir)
-    outputs = port_outputs(program)
+    outputs = recorded_outputs(outputs_path) if outputs_path else port_outputs(program)
     placed = []
 
     def replace(m):
@@ -126,7 +147,7 @@ def generate(lesson_dir, program):
             raise Error("no C++ counterpart of cell %d (// %%%% In [%d] ... // %%%% end)" % (
                 index, index))
         if index not in outputs:
-            raise Error("%s does not show cell %d" % (program, index))
+            raise Error("%s does not show cell %d" % (outputs_path or program, index))
         placed.append(index)
         return render_cell(index, python[index - 1], cpp[index], outputs[index])
 
@@ -145,12 +166,15 @@ def generate(lesson_dir, program):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("lesson_dir")
-    ap.add_argument("--port", required=True, help="the lesson's demo program")
+    source = ap.add_mutually_exclusive_group(required=True)
+    source.add_argument("--port", help="the lesson's demo program")
+    source.add_argument("--outputs", metavar="CELLS.json",
+                        help="recorded outputs (the demo's --cells-json) instead of running it")
     ap.add_argument("--check", action="store_true", help="compare with README.md, do not write")
     args = ap.parse_args()
     readme = os.path.join(args.lesson_dir, "README.md")
     try:
-        text = generate(args.lesson_dir, args.port)
+        text = generate(args.lesson_dir, args.port, args.outputs)
     except Error as e:
         print("walkthrough: error: %s" % e, file=sys.stderr)
         return 2
@@ -171,8 +195,9 @@ def main():
     sys.stdout.writelines(difflib.unified_diff(
         current.splitlines(keepends=True), text.splitlines(keepends=True),
         readme + " (committed)", readme + " (generated)"))
-    print("\n%s is stale; regenerate it with:\n  %s %s %s --port %s" % (
-        readme, sys.executable, os.path.abspath(__file__), args.lesson_dir, args.port))
+    print("\n%s is stale; regenerate it with:\n  %s %s %s %s" % (
+        readme, sys.executable, os.path.abspath(__file__), args.lesson_dir,
+        "--outputs %s" % args.outputs if args.outputs else "--port %s" % args.port))
     return 1
 
 

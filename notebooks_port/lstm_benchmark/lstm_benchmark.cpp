@@ -1,0 +1,516 @@
+// lstm_benchmark.ipynb in C++, cell by cell: an LSTM fed one time step per
+// call (stepwise) or the whole sequence in one call (batched), timed across
+// sizes, sequence lengths and thread counts. The C++ side is measured here;
+// the Python side by running the notebook's own code with /usr/bin/python3
+// (run_python below); the results are printed side by side and written as CSV.
+//
+// Each cell is between "// %% In [n]" and "// %% end" markers (the
+// walk-through README is generated from them). Notebook variables are
+// members, named as in Python; the notebook's functions are std::function
+// members assigned in their cell.
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <torch/nn/modules/rnn.h>
+#include <torch/version.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "lesson/notebook.hpp"
+#include "pyrepr/object.hpp"
+
+extern char** environ;
+
+namespace {
+
+using torch::Tensor;
+using HiddenState = std::tuple<Tensor, Tensor>;  // (h, c)
+// stepwise / batched: (lstm, x, hidden) -> (out, (h_n, c_n))
+using Way =
+    std::function<std::tuple<Tensor, HiddenState>(torch::nn::LSTM&, const Tensor&, HiddenState)>;
+
+#ifndef LSTM_BENCHMARK_NOTEBOOK
+#define LSTM_BENCHMARK_NOTEBOOK "lstm_benchmark.ipynb"
+#endif
+#ifndef LSTM_BENCHMARK_PYTHON
+#define LSTM_BENCHMARK_PYTHON "/usr/bin/python3"
+#endif
+
+// The notebook's parameters cell, and the port's own flags.
+struct Parameters {
+  uint64_t seed = 1;
+  std::string mode = "quick";
+  std::string csv = "lstm_benchmark.csv";
+  std::string python = LSTM_BENCHMARK_PYTHON;  // "" = C++ only (--no-python)
+  std::string notebook = LSTM_BENCHMARK_NOTEBOOK;
+};
+
+// One measurement: a CSV row (the notebook's dict).
+struct Row {
+  std::string lang;
+  int64_t threads, input_size, hidden_size, batch, seq_len;
+  std::string way;
+  int64_t runs;
+  double median_ms, min_ms;
+};
+
+const std::vector<std::string> kFields = {"lang",      "threads", "input_size", "hidden_size",
+                                          "batch",     "seq_len", "way",        "runs",
+                                          "median_ms", "min_ms"};
+
+std::string csv_line(const Row& r) {
+  return fmt::format("{},{},{},{},{},{},{},{},{:.4f},{:.4f}", r.lang, r.threads, r.input_size,
+                     r.hidden_size, r.batch, r.seq_len, r.way, r.runs, r.median_ms, r.min_ms);
+}
+
+// The rows of a CSV the notebook wrote. Throws std::runtime_error.
+std::vector<Row> read_csv(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::string line;
+  std::string header;
+  for (const auto& f : kFields) header += (header.empty() ? "" : ",") + f;
+  if (!std::getline(in, line) || line != header) {
+    throw std::runtime_error(path + ": not the expected header " + header);
+  }
+  std::vector<Row> rows;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string cell; std::getline(ss, cell, ',');) f.push_back(cell);
+    if (f.size() != kFields.size()) throw std::runtime_error(path + ": bad row: " + line);
+    try {
+      rows.push_back({f[0], std::stoll(f[1]), std::stoll(f[2]), std::stoll(f[3]), std::stoll(f[4]),
+                      std::stoll(f[5]), f[6], std::stoll(f[7]), std::stod(f[8]), std::stod(f[9])});
+    } catch (const std::exception&) {
+      throw std::runtime_error(path + ": bad number in row: " + line);
+    }
+  }
+  return rows;
+}
+
+// Runs the notebook's code cells in order with /usr/bin/python3 (SEED,
+// MODE and CSV set as compare sets a parameter), its stdout discarded;
+// returns the rows it wrote. Throws std::runtime_error.
+std::vector<Row> run_python(const Parameters& p) {
+  static const char* const kDriver = R"(
+import json, os, re, sys
+path, seed, mode, csv_path = sys.argv[1:5]
+with open(path, encoding="utf-8") as f:
+    nb = json.load(f)
+cells = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+         for c in nb["cells"] if c["cell_type"] == "code"]
+for name, value in (("SEED", str(int(seed))), ("MODE", repr(mode)), ("CSV", repr(csv_path))):
+    pattern = r"^(%s[ \t]*=[ \t]*)([^#\n]*?)([ \t]*(#.*)?)$" % name
+    cells[0], n = re.subn(pattern, lambda m: m.group(1) + value + m.group(3), cells[0],
+                          count=1, flags=re.M)
+    if n != 1:
+        sys.exit("%s: the first code cell has no parameter %s" % (path, name))
+sys.stdout = open(os.devnull, "w")
+scope = {"__name__": "__main__"}
+for index, source in enumerate(cells, 1):
+    exec(compile(source, "%s, cell %d" % (path, index), "exec"), scope)
+)";
+  std::string tmpl =
+      (std::filesystem::temp_directory_path() / "lstm_benchmark_XXXXXX.csv").string();
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  int fd = mkstemps(name.data(), 4);
+  if (fd < 0)
+    throw std::runtime_error(std::string("cannot create a temporary file: ") +
+                             std::strerror(errno));
+  close(fd);
+  const std::string csv_path(name.data());
+  struct Remove {
+    std::string path;
+    ~Remove() { std::remove(path.c_str()); }
+  } remove_csv{csv_path};
+
+  const std::string seed = std::to_string(p.seed);
+  std::vector<std::string> args = {p.python, "-c", kDriver, p.notebook, seed, p.mode, csv_path};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  // The child's stdout would land in ours (the cells' output): discard it.
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  std::cout.flush();
+  int rc = posix_spawn(&pid, p.python.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot run " + p.python + ": " + std::strerror(rc));
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw std::runtime_error(
+        "the Python side (" + p.python + " running " + p.notebook + ") failed with " +
+        (WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
+                           : "signal " + std::to_string(WTERMSIG(status))));
+  }
+  return read_csv(csv_path);
+}
+
+// The first line of a text file that starts with prefix, stripped ("unknown" if none).
+std::string first_line(const std::string& path, const std::string& prefix = "") {
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    if (line.compare(0, prefix.size(), prefix) == 0) {
+      const auto b = line.find_first_not_of(" \t\r\n");
+      const auto e = line.find_last_not_of(" \t\r\n");
+      return b == std::string::npos ? "" : line.substr(b, e - b + 1);
+    }
+  }
+  return "unknown";
+}
+
+// The BLAS libraries this process has loaded (from /proc/self/maps).
+std::vector<std::string> blas_libraries() {
+  std::vector<std::string> found;
+  std::ifstream maps("/proc/self/maps");
+  for (std::string line; std::getline(maps, line);) {
+    const auto slash = line.rfind('/');
+    const auto space = line.rfind(' ');
+    if (slash == std::string::npos || space == std::string::npos) continue;
+    const std::string path = line.substr(space + 1);
+    if (line.substr(slash + 1).find("blas") != std::string::npos &&
+        std::find(found.begin(), found.end(), path) == found.end()) {
+      found.push_back(path);
+    }
+  }
+  return found;
+}
+
+std::string after(const std::string& text, char sep) {
+  const auto at = text.find(sep);
+  std::string rest = at == std::string::npos ? "" : text.substr(at + 1);
+  rest.erase(0, rest.find_first_not_of(" \t\""));
+  while (!rest.empty() && (rest.back() == '"' || rest.back() == ' ')) rest.pop_back();
+  return rest;
+}
+
+struct Grid {
+  std::vector<std::pair<int64_t, int64_t>> sizes;  // (input = hidden, batch)
+  std::vector<int64_t> seq_lens;
+  std::vector<int64_t> threads;
+};
+
+class LstmBenchmark {
+ public:
+  explicit LstmBenchmark(const Parameters& p)
+      : SEED(p.seed), MODE(p.mode), CSV(p.csv), PYTHON(p.python), NOTEBOOK(p.notebook) {}
+
+  std::vector<lesson::Cell> cells() {
+    const std::string setup = "#### 参数和机器 (Parameters and the machine)";
+    const std::string ways = "#### 两种方式 (The two ways)";
+    const std::string timing = "#### 计时 (Timing)";
+    const std::string measuring = "#### 测量 (Measuring)";
+    const std::string results = "#### 结果 (Results)";
+    return {
+        {setup, [this] { return cell1(); }},     {setup, [this] { return cell2(); }},
+        {ways, [this] { return cell3(); }},      {timing, [this] { return cell4(); }},
+        {measuring, [this] { return cell5(); }}, {results, [this] { return cell6(); }},
+    };
+  }
+
+ private:
+  lesson::Shown cell1() {
+    // %% In [1]
+    // import torch, torch.nn: #include <ATen/ATen.h> and <torch/nn/modules/rnn.h> (top of file)
+    // SEED, MODE, CSV: the flags --seed, --mode (--quick, --full), --csv (see lesson_main)
+    torch::manual_seed(SEED);
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell2() {
+    // %% In [2]
+    // first_line() and blas_libraries() are defined at the top of the file, as in Python.
+    std::vector<std::string> blas = blas_libraries();
+    std::string blas_list;
+    for (const auto& path : blas) blas_list += (blas_list.empty() ? "" : ", ") + path;
+    pyrepr::print("CPU:", after(first_line("/proc/cpuinfo", "model name"), ':'), "|",
+                  std::thread::hardware_concurrency(), "logical CPUs");
+    pyrepr::print("OS:", after(first_line("/etc/os-release", "PRETTY_NAME="), '='));
+    pyrepr::print("LibTorch:", TORCH_VERSION);
+    pyrepr::print("BLAS:", blas.empty() ? "none loaded" : blas_list);
+    if (blas_list.find("openmp") == std::string::npos) {
+      pyrepr::print(
+          "warning: not OpenBLAS's OpenMP build; at::set_num_threads may not govern the BLAS "
+          "threads (install libopenblas0-openmp)");
+    }
+    std::istringstream load(first_line("/proc/loadavg"));
+    std::string l1, l5, l15;
+    load >> l1 >> l5 >> l15;
+    pyrepr::print("load average:", l1 + " " + l5 + " " + l15, "(1, 5, 15 min)");
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell3() {
+    // %% In [3]
+    // One call per time step, as in the first lesson's cell 4.
+    stepwise = [](torch::nn::LSTM& lstm, const Tensor& x, HiddenState hidden) {
+      std::vector<Tensor> outs;
+      for (const Tensor& word : x.unbind(0)) {  // x[t]: (batch, input)
+        Tensor out;
+        std::tie(out, hidden) = lstm->forward(word.unsqueeze(0), hidden);
+        outs.push_back(out);
+      }
+      return std::make_tuple(torch::cat(outs), hidden);
+    };
+    // One call for the whole sequence.
+    batched = [](torch::nn::LSTM& lstm, const Tensor& x, HiddenState hidden) {
+      return lstm->forward(x, hidden);
+    };
+
+    // 两种方式结果相同 (both ways give the same result)
+    auto lstm = torch::nn::LSTM(3, 3);
+    Tensor x = torch::randn({5, 1, 3});
+    HiddenState hidden = {torch::zeros({1, 1, 3}), torch::zeros({1, 1, 3})};
+    torch::NoGradGuard no_grad;
+    auto [out_s, state_s] = stepwise(lstm, x, hidden);
+    auto [out_b, state_b] = batched(lstm, x, hidden);
+    const Tensor& c_s = std::get<1>(state_s);
+    const Tensor& c_b = std::get<1>(state_b);
+    pyrepr::print("max |out_stepwise - out_batched|:", (out_s - out_b).abs().max().item<double>());
+    pyrepr::print("max |c_stepwise - c_batched|:", (c_s - c_b).abs().max().item<double>());
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell4() {
+    // %% In [4]
+    // 每种模式的网格 (the grid of each mode): (input = hidden, batch), 序列长度, 线程数
+    const std::map<std::string, Grid> GRIDS = {
+        {"smoke", {{{3, 1}, {8, 2}}, {5, 10}, {1, 2}}},
+        {"quick", {{{3, 1}, {64, 16}, {512, 64}}, {5, 50}, {1, 2}}},
+        {"full", {{{3, 1}, {64, 16}, {512, 64}}, {5, 100, 1000}, {1, 2}}},
+    };
+    const int WARMUP = 1;         // 不计时的预热次数 (untimed warm-up runs)
+    const size_t MIN_RUNS = 3;    // 至少计时几次 (timed runs, at least)
+    const size_t MAX_RUNS = 15;   // 至多计时几次 (timed runs, at most)
+    const double BUDGET_S = 0.5;  // 达到 MIN_RUNS 之后，计时总和超过它就停
+
+    // Runs fn WARMUP times untimed, then times it; returns (median ms, fastest ms, runs).
+    measure = [=](const std::function<void()>& fn) {
+      for (int k = 0; k < WARMUP; ++k) fn();
+      std::vector<double> times;
+      double total = 0;
+      while (times.size() < MAX_RUNS && (times.size() < MIN_RUNS || total < BUDGET_S)) {
+        const auto start = std::chrono::steady_clock::now();
+        fn();
+        times.push_back(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        total += times.back();
+      }
+      std::vector<double> sorted = times;  // statistics.median
+      std::sort(sorted.begin(), sorted.end());
+      const size_t n = sorted.size();
+      const double median = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+      return std::make_tuple(median * 1e3, sorted.front() * 1e3, static_cast<int64_t>(n));
+    };
+
+    grid = GRIDS.at(MODE);
+    pyrepr::print(fmt::format("mode {}: sizes {}, sequence lengths {}, threads {}", MODE,
+                              pyrepr::repr(grid.sizes), pyrepr::repr(grid.seq_lens),
+                              pyrepr::repr(grid.threads)));
+    pyrepr::print(
+        fmt::format("warm-up {}, then {} to {} timed runs ({:g} s budget); the median is "
+                    "reported",
+                    WARMUP, MIN_RUNS, MAX_RUNS, BUDGET_S));
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell5() {
+    // %% In [5]
+    rows.clear();
+    auto started = std::chrono::steady_clock::now();
+    for (int64_t threads : grid.threads) {
+      at::set_num_threads(static_cast<int>(threads));
+      std::cerr << "lstm_benchmark: C++, " << threads << " thread(s)\n";
+      for (auto [size, batch] : grid.sizes) {
+        for (int64_t seq_len : grid.seq_lens) {
+          auto lstm = torch::nn::LSTM(size, size);
+          Tensor x = torch::randn({seq_len, batch, size});
+          HiddenState hidden = {torch::zeros({1, batch, size}), torch::zeros({1, batch, size})};
+          torch::NoGradGuard no_grad;  // 只测前向 (forward only)
+          for (const auto& [way, run] : {std::pair{"stepwise", stepwise}, {"batched", batched}}) {
+            auto [median_ms, min_ms, runs] = measure([&, &run = run] { run(lstm, x, hidden); });
+            rows.push_back(
+                {"cpp", threads, size, size, batch, seq_len, way, runs, median_ms, min_ms});
+          }
+        }
+      }
+    }
+    auto seconds = [](auto since) {
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+    };
+    pyrepr::print(fmt::format("C++: {} measurements in {:.1f} s", rows.size(), seconds(started)));
+
+    // Python 一侧：用 /usr/bin/python3 运行这个笔记本的代码 (the Python side: this notebook's code)
+    if (!PYTHON.empty()) {
+      std::cerr << "lstm_benchmark: Python (" << PYTHON << " running the notebook's code)\n";
+      started = std::chrono::steady_clock::now();
+      std::vector<Row> python_rows = run_python({SEED, MODE, CSV, PYTHON, NOTEBOOK});
+      pyrepr::print(fmt::format("Python: {} measurements in {:.1f} s ({} running {})",
+                                python_rows.size(), seconds(started), PYTHON,
+                                std::filesystem::path(NOTEBOOK).filename().string()));
+      rows.insert(rows.end(), python_rows.begin(), python_rows.end());
+    }
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell6() {
+    // %% In [6]
+    const std::map<std::string, std::string> NAMES = {{"cpp", "C++"}, {"python", "Python"}};
+
+    // One line per (threads, size, batch, seq_len): each language's medians and batched's speedup.
+    auto print_table = [&](const std::vector<Row>& rows, const std::vector<std::string>& langs) {
+      std::map<std::tuple<std::string, int64_t, int64_t, int64_t, int64_t, std::string>, double>
+          median;
+      for (const Row& r : rows) {
+        median[{r.lang, r.threads, r.input_size, r.batch, r.seq_len, r.way}] = r.median_ms;
+      }
+      std::string head = "threads  size  batch  seq_len";
+      for (const auto& lang : langs) {
+        head += fmt::format(" | {:<6} stepwise ms  batched ms  speedup", NAMES.at(lang));
+      }
+      pyrepr::print(head);
+      for (const Row& r : rows) {
+        if (r.lang != langs[0] || r.way != "stepwise") continue;
+        std::string line =
+            fmt::format("{:7d}  {:4d}  {:5d}  {:7d}", r.threads, r.input_size, r.batch, r.seq_len);
+        for (const auto& lang : langs) {
+          const double step =
+              median.at({lang, r.threads, r.input_size, r.batch, r.seq_len, "stepwise"});
+          const double whole =
+              median.at({lang, r.threads, r.input_size, r.batch, r.seq_len, "batched"});
+          line += fmt::format(" | {:18.3f}  {:10.3f}  {:6.1f}x", step, whole, step / whole);
+        }
+        pyrepr::print(line);
+      }
+    };
+
+    print_table(rows, PYTHON.empty() ? std::vector<std::string>{"cpp"}
+                                     : std::vector<std::string>{"cpp", "python"});
+    std::ofstream f(CSV, std::ios::trunc);
+    std::string header;
+    for (const auto& field : kFields) header += (header.empty() ? "" : ",") + field;
+    f << header << '\n';
+    for (const Row& r : rows) f << csv_line(r) << '\n';
+    f.close();
+    if (!f) throw std::runtime_error("cannot write " + CSV);
+    pyrepr::print("wrote", CSV);
+    return {};
+    // %% end
+  }
+
+  // Parameters (the first code cell) and the port's own.
+  const uint64_t SEED;
+  const std::string MODE;
+  const std::string CSV;
+  const std::string PYTHON;  // "" = C++ only
+  const std::string NOTEBOOK;
+
+  // The notebook's variables and functions.
+  Way stepwise, batched;
+  std::function<std::tuple<double, double, int64_t>(const std::function<void()>&)> measure;
+  Grid grid;
+  std::vector<Row> rows;
+};
+
+}  // namespace
+
+int lesson_main(int argc, char** argv, const char* program) {
+  const std::string scenario = program;
+  if (scenario != "demo") return lesson::usage_error(program, "unknown program " + scenario);
+  const std::string name = "demo_lstm_benchmark";
+
+  CLI::App app{
+      "Times an LSTM fed stepwise (one call per time step) and batched (one call per sequence) "
+      "across sizes, sequence lengths and 1 and 2 threads, in C++ and in Python (the notebook "
+      "lstm_benchmark.ipynb run by " LSTM_BENCHMARK_PYTHON "); prints a table and writes a CSV.",
+      name};
+  Parameters p;
+  std::string seed_text = "1";
+  bool quick = false, full = false, no_python = false;
+  app.add_option("--seed", seed_text, "torch.manual_seed(SEED): weights and inputs (default 1)")
+      ->type_name("N");
+  auto* mode = app.add_option("--mode", p.mode,
+                              "smoke (seconds), quick (the default, about half a minute) or full "
+                              "(a few minutes)")
+                   ->check(CLI::IsMember({"smoke", "quick", "full"}));
+  app.add_flag("--quick", quick, "the same as --mode quick")->excludes(mode);
+  app.add_flag("--full", full, "the same as --mode full")->excludes(mode)->excludes("--quick");
+  app.add_option("--csv", p.csv, "write the results here (default lstm_benchmark.csv)")
+      ->type_name("FILE");
+  app.add_flag("--no-python", no_python, "measure C++ only");
+  app.add_option("--python", p.python,
+                 "the Python that runs the notebook's code (default " LSTM_BENCHMARK_PYTHON ")")
+      ->type_name("PATH");
+  app.add_option("--notebook", p.notebook,
+                 "the notebook whose code measures Python (default: the "
+                 "lesson's lstm_benchmark.ipynb)")
+      ->type_name("FILE.ipynb");
+  lesson::RunOptions run;
+  lesson::add_run_flags(app, run);
+  if (int rc = lesson::parse_flags(app, argc, argv); rc >= 0) return rc;
+  if (quick) p.mode = "quick";
+  if (full) p.mode = "full";
+
+  const auto seed = lesson::parse_seed(seed_text);
+  if (!seed) {
+    return lesson::usage_error(
+        name, "--seed: expected an integer in [-2^63, 2^64-1], got '" + seed_text + "'");
+  }
+  p.seed = *seed;
+  if (no_python) {
+    p.python.clear();
+  } else {
+    if (access(p.python.c_str(), X_OK) != 0) {
+      return lesson::usage_error(name, "--python " + p.python + ": " + std::strerror(errno));
+    }
+    if (access(p.notebook.c_str(), R_OK) != 0) {
+      return lesson::usage_error(name, "--notebook " + p.notebook + ": " + std::strerror(errno));
+    }
+  }
+  {
+    // Refuse an unwritable --csv before measuring (it is written at the end).
+    std::ofstream probe(p.csv, std::ios::app);
+    if (!probe)
+      return lesson::usage_error(name,
+                                 "--csv: cannot write " + p.csv + ": " + std::strerror(errno));
+  }
+
+  lesson::Dump dump;
+  LstmBenchmark notebook(p);
+  return lesson::run_notebook(name, notebook.cells(), {}, run, dump);
+}
