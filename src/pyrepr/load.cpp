@@ -25,6 +25,7 @@
 #include <unordered_map>
 
 #include "pyrepr/unpickler.hpp"
+#include "pyrepr/zip_check.hpp"
 
 namespace pyrepr {
 namespace detail {
@@ -1436,6 +1437,8 @@ void check_signature(const unsigned char* head, size_t n) {
 }
 
 Object load_archive(std::shared_ptr<caffe2::serialize::ReadAdapterInterface> in) {
+  // PyTorchStreamReader trusts the sizes the zip claims: check them first.
+  detail::check_zip(*in);
   std::unique_ptr<caffe2::serialize::PyTorchStreamReader> reader;
   try {
     reader = std::make_unique<caffe2::serialize::PyTorchStreamReader>(std::move(in));

@@ -1,0 +1,193 @@
+// Validation of a zip archive before PyTorchStreamReader reads it (see
+// zip_check.hpp). Follows APPNOTE.TXT (the zip format) as far as miniz, the
+// reader inside LibTorch, uses it: the end of central directory record (and
+// its zip64 form), the central directory, and each entry's local header.
+#include "pyrepr/zip_check.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "pyrepr/load.hpp"
+
+namespace pyrepr::detail {
+namespace {
+
+[[noreturn]] void corrupt(const std::string& why) {
+  throw LoadError("corrupt or truncated zip archive: " + why);
+}
+
+// An entry name for a message: printable ASCII kept, the rest escaped.
+std::string shown(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size() && out.size() < 80; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7f && c != '\\' && c != '\'') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
+  return out.size() < 80 ? out : out + "...";
+}
+
+uint64_t le(const unsigned char* p, int n) {
+  uint64_t v = 0;
+  for (int i = n; i-- > 0;) v = (v << 8) | p[i];
+  return v;
+}
+
+// Reads exactly n bytes at pos, or fails.
+std::vector<unsigned char> read_at(const caffe2::serialize::ReadAdapterInterface& in, uint64_t pos,
+                                   uint64_t n, const char* what) {
+  const uint64_t size = in.size();
+  if (pos > size || n > size - pos) corrupt(std::string(what) + " lies beyond the end of the file");
+  std::vector<unsigned char> buf(static_cast<size_t>(n));
+  if (n > 0 && in.read(pos, buf.data(), buf.size(), what) != buf.size())
+    corrupt(std::string("cannot read ") + what);
+  return buf;
+}
+
+bool iequal(const std::string& a, const std::string& b) {  // miniz looks names up case-blind
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+constexpr uint64_t kEocdSize = 22;
+constexpr uint64_t kCentralHeaderSize = 46;
+constexpr uint64_t kLocalHeaderSize = 30;
+// Deflate cannot expand one byte into more than 1032 (RFC 1951: a length
+// 258 copy in a 2-bit code at best); the slack covers the block headers.
+constexpr uint64_t kMaxDeflateRatio = 1032;
+
+}  // namespace
+
+void check_zip(const caffe2::serialize::ReadAdapterInterface& in) {
+  const uint64_t size = in.size();
+  if (size < kEocdSize) corrupt("too short for a zip archive (" + std::to_string(size) + " bytes)");
+
+  // The end of central directory record: the last "PK\5\6" within the final
+  // 64 KiB (its comment is at most 65535 bytes).
+  const uint64_t tail_len = std::min<uint64_t>(size, kEocdSize + 0xffff);
+  const auto tail = read_at(in, size - tail_len, tail_len, "the end of the archive");
+  uint64_t eocd = UINT64_MAX;
+  for (uint64_t i = tail_len - kEocdSize + 1; i-- > 0;) {
+    if (tail[i] == 'P' && tail[i + 1] == 'K' && tail[i + 2] == 5 && tail[i + 3] == 6) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd == UINT64_MAX) corrupt("no end of central directory record");
+  const unsigned char* e = tail.data() + eocd;
+  const uint64_t eocd_pos = size - tail_len + eocd;
+  uint64_t entries = le(e + 10, 2);
+  uint64_t dir_size = le(e + 12, 4);
+  uint64_t dir_pos = le(e + 16, 4);
+  if (le(e + 4, 2) != 0 || le(e + 6, 2) != 0) corrupt("multi-disk archives are not supported");
+
+  // Zip64: the locator right before the record points at the zip64 record.
+  if (entries == 0xffff || dir_size == 0xffffffff || dir_pos == 0xffffffff) {
+    if (eocd_pos < 20) corrupt("zip64 locator missing");
+    const auto loc = read_at(in, eocd_pos - 20, 20, "the zip64 locator");
+    if (le(loc.data(), 4) != 0x07064b50) corrupt("zip64 locator missing");
+    const uint64_t rec_pos = le(loc.data() + 8, 8);
+    const auto rec = read_at(in, rec_pos, 56, "the zip64 end of central directory");
+    if (le(rec.data(), 4) != 0x06064b50) corrupt("bad zip64 end of central directory");
+    entries = le(rec.data() + 32, 8);
+    dir_size = le(rec.data() + 40, 8);
+    dir_pos = le(rec.data() + 48, 8);
+  }
+  if (dir_pos > size || dir_size > size - dir_pos)
+    corrupt("the central directory lies beyond the end of the file");
+  if (entries == 0) throw LoadError("an empty zip archive (not a torch.save file)");
+  if (entries > dir_size / kCentralHeaderSize)
+    corrupt("the central directory is too small for " + std::to_string(entries) + " entries");
+
+  const auto dir = read_at(in, dir_pos, dir_size, "the central directory");
+  std::vector<std::string> names;
+  names.reserve(static_cast<size_t>(entries));
+  uint64_t p = 0;
+  for (uint64_t k = 0; k < entries; ++k) {
+    if (dir_size - p < kCentralHeaderSize || le(&dir[p], 4) != 0x02014b50)
+      corrupt("bad central directory entry " + std::to_string(k));
+    const unsigned char* h = &dir[p];
+    const uint64_t method = le(h + 10, 2);
+    uint64_t comp = le(h + 20, 4);
+    uint64_t uncomp = le(h + 24, 4);
+    const uint64_t name_len = le(h + 28, 2);
+    const uint64_t extra_len = le(h + 30, 2);
+    const uint64_t comment_len = le(h + 32, 2);
+    uint64_t local = le(h + 42, 4);
+    if (dir_size - p - kCentralHeaderSize < name_len + extra_len + comment_len)
+      corrupt("central directory entry " + std::to_string(k) + " runs past the directory");
+    std::string name(reinterpret_cast<const char*>(h + kCentralHeaderSize), name_len);
+    // Zip64 extended information: the 64-bit values of the fields set to ~0.
+    const unsigned char* x = h + kCentralHeaderSize + name_len;
+    for (uint64_t q = 0; q + 4 <= extra_len;) {
+      const uint64_t id = le(x + q, 2), len = le(x + q + 2, 2);
+      if (q + 4 + len > extra_len) break;
+      if (id == 1) {
+        const unsigned char* v = x + q + 4;
+        uint64_t left = len;
+        auto next = [&](uint64_t& field) {
+          if (field != 0xffffffff) return;
+          if (left < 8) corrupt("bad zip64 field in entry '" + shown(name) + "'");
+          field = le(v, 8);
+          v += 8;
+          left -= 8;
+        };
+        next(uncomp);
+        next(comp);
+        next(local);
+      }
+      q += 4 + len;
+    }
+    p += kCentralHeaderSize + name_len + extra_len + comment_len;
+
+    if (method != 0 && method != 8)
+      throw LoadError("zip entry '" + shown(name) + "' uses compression method " +
+                      std::to_string(method) +
+                      "; a torch.save file is stored uncompressed (deflate is read too)");
+    if (method == 0 && comp != uncomp)
+      corrupt("stored entry '" + shown(name) + "' claims " + std::to_string(uncomp) +
+              " bytes but holds " + std::to_string(comp));
+    if (method == 8 && uncomp / kMaxDeflateRatio > comp + 1)
+      corrupt("entry '" + shown(name) + "' claims " + std::to_string(uncomp) + " bytes from " +
+              std::to_string(comp) + " compressed bytes");
+    const auto lh = read_at(in, local, kLocalHeaderSize, "a local file header");
+    if (le(lh.data(), 4) != 0x04034b50) corrupt("bad local header for '" + shown(name) + "'");
+    const uint64_t data_pos =
+        local + kLocalHeaderSize + le(lh.data() + 26, 2) + le(lh.data() + 28, 2);
+    if (data_pos > size || comp > size - data_pos)
+      corrupt("the data of '" + shown(name) + "' lies beyond the end of the file");
+    names.push_back(std::move(name));
+  }
+
+  // torch.save's layout: every file in one folder (the reader takes the
+  // folder from the first entry), with a version record and data.pkl.
+  const std::string& first = names.front();
+  const auto slash = first.find('/');
+  if (slash == std::string::npos)
+    throw LoadError("a zip archive, but not a torch.save file: '" + shown(first) +
+                    "' is not in a folder");
+  const std::string folder = first.substr(0, slash + 1);
+  auto has = [&](const std::string& record) {
+    return std::any_of(names.begin(), names.end(),
+                       [&](const std::string& n) { return iequal(n, folder + record); });
+  };
+  if (!has("data.pkl"))
+    throw LoadError("a zip archive, but not a torch.save file: no " + shown(folder) +
+                    "data.pkl in it");
+  if (!has("version") && !has(".data/version"))
+    throw LoadError("a zip archive, but not a torch.save file: no " + shown(folder) +
+                    "version in it");
+}
+
+}  // namespace pyrepr::detail
