@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <complex>
+#include <cstdio>
 #include <limits>
 #include <ostream>
 #include <stdexcept>
@@ -119,9 +120,30 @@ bool format_fixed_exact(Buffer& out, double v, int precision) {
   return true;
 }
 
+// fmt 9 stops after 767 significant digits: {:.800f} of 0.5 has 769
+// characters where Python prints 802, and {:.500f} of 1e300 loses its last
+// digits. Beyond this precision (309 integer digits + 450 < 767) the C
+// library's printf formats instead: it is exact at any precision and rounds
+// half to even on the exact binary value, as Python does.
+constexpr int kFmtMaxPrecision = 450;
+
+// printf("%.*f" or "%.*e", precision, v) appended to out.
+void format_printf(Buffer& out, double v, int precision, bool sci) {
+  const char* spec = sci ? "%.*e" : "%.*f";
+  const int n = std::snprintf(nullptr, 0, spec, precision, v);
+  if (n < 0) {
+    throw std::runtime_error("cannot format a float with precision " + std::to_string(precision));
+  }
+  const size_t at = out.size();
+  out.resize(at + static_cast<size_t>(n) + 1);
+  std::snprintf(out.data() + at, static_cast<size_t>(n) + 1, spec, precision, v);
+  out.resize(at + static_cast<size_t>(n));
+}
+
 void format_fixed(Buffer& out, double v, int precision) {
   if (!std::isfinite(v)) return format_nonfinite(out, v);
   if (format_fixed_exact(out, v, precision)) return;
+  if (precision > kFmtMaxPrecision) return format_printf(out, v, precision, false);
   fmt::format_to(std::back_inserter(out), "{:.{}f}", v, precision);
 }
 
@@ -194,6 +216,7 @@ bool format_sci_exact(Buffer& out, double v, int precision) {
 void format_sci(Buffer& out, double v, int precision) {
   if (!std::isfinite(v)) return format_nonfinite(out, v);
   if (format_sci_exact(out, v, precision)) return;
+  if (precision > kFmtMaxPrecision) return format_printf(out, v, precision, true);
   fmt::format_to(std::back_inserter(out), "{:.{}e}", v, precision);
 }
 
