@@ -59,17 +59,26 @@ struct UsageError {
   std::string message;
 };
 
-// A whole-string integer >= min.
-int parse_int(const std::string& flag, const std::string& text, int min) {
+// A whole-string integer in [min, max].
+int parse_int(const std::string& flag, const std::string& text, int min,
+              int max = std::numeric_limits<int>::max()) {
   errno = 0;
   char* end = nullptr;
   long v = std::strtol(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno == ERANGE || v < min ||
-      v > std::numeric_limits<int>::max())
-    throw UsageError{flag + ": expected an integer >= " + std::to_string(min) + ", got '" + text +
-                     "'"};
+  if (text.empty() || *end != '\0' || errno == ERANGE || v < min || v > max)
+    throw UsageError{flag + ": expected an integer " +
+                     (max == std::numeric_limits<int>::max()
+                          ? ">= " + std::to_string(min)
+                          : "in [" + std::to_string(min) + ", " + std::to_string(max) + "]") +
+                     ", got '" + text + "'"};
   return static_cast<int>(v);
 }
+
+// Python prints any precision, but every printed number is then that many
+// characters long (--precision 2000000000: 2 GB each). A double's exact
+// decimal expansion ends within 1074 digits after the point, so a larger
+// precision only adds zeros; 10000 leaves room and refuses the absurd.
+constexpr int kMaxPrecision = 10000;
 
 // A number >= 0 or "inf".
 double parse_threshold(const std::string& text) {
@@ -145,7 +154,7 @@ int run(int argc, char** argv) {
   std::optional<std::string> precision, threshold, edgeitems, linewidth, sci_mode, profile;
   bool requires_grad = false;
   app.add_option("FILE", files, "torch.save file(s) to print")->required();
-  app.add_option("--precision", precision, "Digits after the decimal point (>= 0; default 4)")
+  app.add_option("--precision", precision, "Digits after the decimal point (0-10000; default 4)")
       ->type_name("N");
   app.add_option("--threshold", threshold,
                  "Elements above which a tensor is summarized (>= 0 or inf; default 1000)")
@@ -181,7 +190,7 @@ int run(int argc, char** argv) {
         throw UsageError{"--profile: expected default, short or full, got '" + *profile + "'"};
       args.profile(*profile);
     }
-    if (precision) args.precision(parse_int("--precision", *precision, 0));
+    if (precision) args.precision(parse_int("--precision", *precision, 0, kMaxPrecision));
     if (threshold) args.threshold(parse_threshold(*threshold));
     if (edgeitems) args.edgeitems(parse_int("--edgeitems", *edgeitems, 0));
     if (linewidth) args.linewidth(parse_int("--linewidth", *linewidth, 1));
