@@ -15,6 +15,7 @@
 #include <string>
 #include <system_error>
 
+#include "pyrepr/options_snapshot.hpp"
 #include "pyrepr/tensor_str.hpp"
 
 namespace pyrepr {
@@ -196,7 +197,9 @@ struct ReprVisitor {
   std::string operator()(const std::string& v) const { return str_repr(v); }
   std::string operator()(const Bytes& v) const { return bytes_repr(v.data); }
   std::string operator()(const TensorValue& v) const {
-    return v.is_parameter ? parameter_repr(v.tensor) : pyrepr::repr(v.tensor);
+    const detail::OptionsSnapshot snapshot;  // the enclosing output's options
+    return v.is_parameter ? parameter_repr(v.tensor, snapshot.options())
+                          : pyrepr::repr(v.tensor, snapshot.options());
   }
   std::string operator()(const Size& v) const { return size_repr(v); }
   std::string operator()(const Global& v) const { return v.module + "." + v.name; }
@@ -293,7 +296,10 @@ std::string str_repr(const std::string& s) {
   return out;
 }
 
-std::string repr(const Object& obj) { return std::visit(ReprVisitor{}, obj.value()); }
+std::string repr(const Object& obj) {
+  const detail::OptionsSnapshot snapshot;  // every tensor inside prints with the same options
+  return std::visit(ReprVisitor{}, obj.value());
+}
 
 std::string str(const Object& obj) {
   if (obj.is<std::string>()) return obj.as<std::string>();
@@ -301,6 +307,7 @@ std::string str(const Object& obj) {
 }
 
 void print_to(std::ostream& os, const std::vector<Object>& args, const PrintKw& kw) {
+  const detail::OptionsSnapshot snapshot;  // one option set for the whole line
   std::string line;
   for (size_t i = 0; i < args.size(); ++i) {
     if (i) line += kw.sep;

@@ -3,6 +3,8 @@
 #include <limits>
 #include <mutex>
 
+#include "pyrepr/options_snapshot.hpp"
+
 namespace pyrepr {
 namespace {
 std::mutex& options_mutex() {
@@ -62,5 +64,23 @@ PrintOptionsGuard::PrintOptionsGuard(const PrintOptions& options) {
 }
 
 PrintOptionsGuard::~PrintOptionsGuard() { set_printoptions(saved_); }
+
+namespace detail {
+namespace {
+thread_local const PrintOptions* t_snapshot = nullptr;  // the outermost call's, on this thread
+}  // namespace
+
+OptionsSnapshot::OptionsSnapshot() : active_(t_snapshot), outermost_(t_snapshot == nullptr) {
+  if (outermost_) {
+    own_ = get_printoptions();
+    active_ = &own_;
+    t_snapshot = active_;
+  }
+}
+
+OptionsSnapshot::~OptionsSnapshot() {
+  if (outermost_) t_snapshot = nullptr;
+}
+}  // namespace detail
 
 }  // namespace pyrepr

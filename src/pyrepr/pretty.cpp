@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "pyrepr/object.hpp"
+#include "pyrepr/options_snapshot.hpp"
 
 namespace pyrepr {
 
@@ -433,6 +434,7 @@ class RepresentationPrinter : public PrettyPrinter {
 }  // namespace
 
 std::string pretty(const Object& obj, int max_width) {
+  const detail::OptionsSnapshot snapshot;  // every tensor inside prints with the same options
   std::string stream;
   RepresentationPrinter printer(stream, max_width, "\n", MAX_SEQ_LENGTH);
   printer.pretty(obj);
