@@ -240,7 +240,8 @@ TEST_CASE("pretty re-indents multi-line tensors", "[object][pretty]") {
   CHECK(pretty(ordered_dict({{"w", t2}, {"b", t1}})) ==
         "OrderedDict([('w',\n              tensor([[0., 0., 0.],\n                      [0., 0., "
         "0.]])),\n             ('b', tensor([1., 1.]))])");
-  CHECK(pretty(List{List{t2, List{t2}}}) ==
+  // Object(...): a braced List holding one List would copy it (CWG 1467, clang).
+  CHECK(pretty(List{Object(List{t2, List{t2}})}) ==
         "[[tensor([[0., 0., 0.],\n          [0., 0., 0.]]),\n  [tensor([[0., 0., 0.],\n           "
         "[0., 0., 0.]])]]]");
 }
