@@ -382,6 +382,8 @@ class Unpickler {
     const void* nl = std::memchr(p_ + pos_, '\n', remaining());
     if (!nl) fail(std::string("pickle data was truncated: no end of line for ") + what);
     size_t len = static_cast<const unsigned char*>(nl) - (p_ + pos_);
+    if (!valid_utf8(p_ + pos_, len, /*surrogatepass=*/false))
+      fail(std::string("invalid UTF-8 in ") + what + " at offset " + std::to_string(pos_));
     std::string s(reinterpret_cast<const char*>(p_ + pos_), len);
     pos_ += len + 1;
     return s;
@@ -457,8 +459,9 @@ class Unpickler {
   }
 
   // ----- strings
-  static bool valid_utf8(const unsigned char* s, size_t n) {
-    // UTF-8 as Python's 'utf-8' codec with 'surrogatepass' accepts it.
+  // UTF-8 as Python's 'utf-8' codec accepts it: with 'surrogatepass' (pickled
+  // str) encoded surrogates are allowed, with 'strict' (GLOBAL names) not.
+  static bool valid_utf8(const unsigned char* s, size_t n, bool surrogatepass) {
     size_t i = 0;
     while (i < n) {
       unsigned char c = s[i];
@@ -482,13 +485,14 @@ class Unpickler {
         cp = (cp << 6) | (s[i + k] & 0x3f);
       }
       if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff))) return false;
+      if (!surrogatepass && cp >= 0xd800 && cp <= 0xdfff) return false;
       i += len;
     }
     return true;
   }
   Node* read_str(size_t len) {
     const unsigned char* b = take(len, "string");
-    if (!valid_utf8(b, len))
+    if (!valid_utf8(b, len, /*surrogatepass=*/true))
       fail("invalid UTF-8 in a string at offset " + std::to_string(pos_ - len));
     return make_str(std::string(reinterpret_cast<const char*>(b), len));
   }
@@ -521,8 +525,10 @@ class Unpickler {
 
   // ----- globals (what torch.load's find_class would return)
   Node* find_class(std::string module, const std::string& name) {
-    if (module == "__builtin__") module = "builtins";
-    if (module == "copy_reg") module = "copyreg";
+    if (proto_ < 3) {  // Python 2 names, as pickle's fix_imports maps them
+      if (module == "__builtin__") module = "builtins";
+      if (module == "copy_reg") module = "copyreg";
+    }
     if (module == "torch.tensor") module = "torch._tensor";  // torch.load's module mapping
     if (name.find("Storage") != std::string::npos) {
       for (const auto& st : kStorageTypes) {
@@ -1032,6 +1038,7 @@ class Unpickler {
         case 0x80: {  // PROTO
           unsigned proto = static_cast<unsigned>(le(1, "PROTO"));
           if (proto > 5) fail("unsupported pickle protocol: " + std::to_string(proto));
+          proto_ = proto;
           break;
         }
         case 0x95: {  // FRAME
@@ -1350,6 +1357,7 @@ class Unpickler {
   const unsigned char* p_;
   size_t n_;
   size_t pos_ = 0;
+  unsigned proto_ = 0;
   const RecordLoader& records_;
   UnpickleLimits limits_;
   std::deque<Node> arena_;

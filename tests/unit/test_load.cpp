@@ -185,6 +185,12 @@ TEST_CASE("strings and bytes", "[load]") {
   CHECK(run(P().global("__builtin__", "bytes").op(')').op('R').done()).as<pyrepr::Bytes>().data ==
         "");
   CHECK_THAT(load_error(P().str("\xc3\x28").done()), Catch::Contains("invalid UTF-8"));
+  // an encoded surrogate: allowed in a str ('surrogatepass'), not in a GLOBAL name
+  CHECK(run(P().str("\xed\xa0\x80").done()).as<std::string>() == "\xed\xa0\x80");
+  CHECK_THAT(load_error(P().global("torch\xed\xa0\x80", "FloatStorage").done()),
+             Catch::Contains("invalid UTF-8 in GLOBAL"));
+  CHECK_THAT(load_error(P().global("tor\xad" "ch", "float32").done()),
+             Catch::Contains("invalid UTF-8 in GLOBAL"));
 }
 
 TEST_CASE("containers, OrderedDict, memo references", "[load]") {
