@@ -181,7 +181,8 @@ class LstmEquations {
       largest = std::max(largest, diff);
     }
     pyrepr::print("all below 1e-6:", largest < 1e-6);
-    dump("weight_ih_l0.grad", params["weight_ih_l0"].grad());
+    dump("lstm.weight_ih_l0.grad", params["weight_ih_l0"].grad());
+    dump("w_ih.grad", w_ih.grad());
     return pyrepr::Object(params["weight_ih_l0"].grad());  // Out[6]
     // %% end
   }
