@@ -60,22 +60,6 @@ std::string printable(const std::string& s) {
   return out;
 }
 
-// A message on one line: control characters (from a path, say) escaped.
-std::string one_line(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------------------
 // Python ints of any size
 
@@ -1492,13 +1476,13 @@ Object load_guarded(const std::string& where, const std::function<Object()>& bod
   try {
     return body();
   } catch (const LoadError& e) {
-    throw LoadError(detail::one_line(where + ": " + e.what()));
+    throw LoadError(one_line(where + ": " + e.what()));
   } catch (const c10::Error& e) {
-    throw LoadError(detail::one_line(where + ": " + detail::c10_message(e)));
+    throw LoadError(one_line(where + ": " + detail::c10_message(e)));
   } catch (const std::bad_alloc&) {
-    throw LoadError(detail::one_line(where + ": out of memory"));
+    throw LoadError(one_line(where + ": out of memory"));
   } catch (const std::exception& e) {
-    throw LoadError(detail::one_line(where + ": " + detail::first_line(e.what())));
+    throw LoadError(one_line(where + ": " + detail::first_line(e.what())));
   }
 }
 
@@ -1535,6 +1519,21 @@ Object load_bytes(const std::string& bytes) {
     check_signature(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
     return load_archive(std::make_shared<MemoryAdapter>(bytes));
   });
+}
+
+std::string one_line(const std::string& s) {
+  std::string out;
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
 }
 
 }  // namespace pyrepr

@@ -19,4 +19,8 @@ Object load(const std::string& path);
 // The same from the file's bytes in memory.
 Object load_bytes(const std::string& bytes);
 
+// A message kept on one line: control characters (from a path, say) escaped
+// as \xNN. Every LoadError message is already one.
+std::string one_line(const std::string& s);
+
 }  // namespace pyrepr

@@ -123,22 +123,6 @@ void require_grad(pyrepr::Object& obj) {
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
-// One line for stderr: control characters (a newline in a path, say) escaped.
-std::string escape_controls(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  return out;
-}
-
 // The text print(torch.load(path)) writes; throws on failure.
 std::string render(const std::string& path, bool requires_grad) {
   pyrepr::Object obj = pyrepr::load(path);
@@ -178,7 +162,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "ptcat: error: " << escape_controls(first_line(e.what()))
+    std::cerr << "ptcat: error: " << pyrepr::one_line(first_line(e.what()))
               << " (see 'ptcat --help')\n";
     return kExitUsage;
   }
@@ -196,7 +180,7 @@ int run(int argc, char** argv) {
     if (linewidth) args.linewidth(parse_int("--linewidth", *linewidth, 1));
     if (sci_mode) args.sci_mode(parse_sci_mode(*sci_mode));
   } catch (const UsageError& e) {
-    std::cerr << "ptcat: error: " << escape_controls(e.message) << " (see 'ptcat --help')\n";
+    std::cerr << "ptcat: error: " << pyrepr::one_line(e.message) << " (see 'ptcat --help')\n";
     return kExitUsage;
   }
   pyrepr::set_printoptions(args);
@@ -216,7 +200,7 @@ int run(int argc, char** argv) {
     }
     if (!error.empty()) {
       std::cout.flush();
-      std::cerr << "ptcat: error: " << escape_controls(error) << "\n";
+      std::cerr << "ptcat: error: " << pyrepr::one_line(error) << "\n";
       status = kExitFileError;
       continue;
     }
