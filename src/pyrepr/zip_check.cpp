@@ -4,14 +4,25 @@
 // its zip64 form), the central directory, and each entry's local header.
 #include "pyrepr/zip_check.hpp"
 
+#include <caffe2/serialize/versions.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "pyrepr/load.hpp"
+
+// miniz, inside LibTorch (PyTorchStreamReader reads with it), exports its
+// raw inflate; there is no header for it. Returns the bytes written or
+// (size_t)-1.
+extern "C" size_t tinfl_decompress_mem_to_mem(void* out, size_t out_len, const void* in,
+                                              size_t in_len, int flags);
 
 namespace pyrepr::detail {
 namespace {
@@ -60,6 +71,12 @@ bool iequal(const std::string& a, const std::string& b) {  // miniz looks names 
          });
 }
 
+// One central directory entry, as far as the checks need it.
+struct Entry {
+  std::string name;
+  uint64_t method = 0, comp = 0, uncomp = 0, data_pos = 0;
+};
+
 constexpr uint64_t kEocdSize = 22;
 constexpr uint64_t kCentralHeaderSize = 46;
 constexpr uint64_t kLocalHeaderSize = 30;
@@ -88,22 +105,36 @@ void check_zip(const caffe2::serialize::ReadAdapterInterface& in) {
   const unsigned char* e = tail.data() + eocd;
   const uint64_t eocd_pos = size - tail_len + eocd;
   uint64_t entries = le(e + 10, 2);
+  uint64_t entries_here = le(e + 8, 2);
+  uint64_t this_disk = le(e + 4, 2);
+  uint64_t dir_disk = le(e + 6, 2);
   uint64_t dir_size = le(e + 12, 4);
   uint64_t dir_pos = le(e + 16, 4);
-  if (le(e + 4, 2) != 0 || le(e + 6, 2) != 0) corrupt("multi-disk archives are not supported");
 
-  // Zip64: the locator right before the record points at the zip64 record.
-  if (entries == 0xffff || dir_size == 0xffffffff || dir_pos == 0xffffffff) {
-    if (eocd_pos < 20) corrupt("zip64 locator missing");
-    const auto loc = read_at(in, eocd_pos - 20, 20, "the zip64 locator");
-    if (le(loc.data(), 4) != 0x07064b50) corrupt("zip64 locator missing");
-    const uint64_t rec_pos = le(loc.data() + 8, 8);
-    const auto rec = read_at(in, rec_pos, 56, "the zip64 end of central directory");
-    if (le(rec.data(), 4) != 0x06064b50) corrupt("bad zip64 end of central directory");
-    entries = le(rec.data() + 32, 8);
-    dir_size = le(rec.data() + 40, 8);
-    dir_pos = le(rec.data() + 48, 8);
+  // Zip64, decided as miniz decides it: a locator right before the record
+  // pointing at a zip64 record makes the zip64 values count, whatever the
+  // 32-bit ones say. (The entries miniz sees must be the ones checked here.)
+  constexpr uint64_t kLocatorSize = 20, kZip64Size = 56;
+  if (eocd_pos >= kLocatorSize + kZip64Size) {
+    const auto loc = read_at(in, eocd_pos - kLocatorSize, kLocatorSize, "the zip64 locator");
+    if (le(loc.data(), 4) == 0x07064b50) {
+      const uint64_t rec_pos = le(loc.data() + 8, 8);
+      if (rec_pos > size - kZip64Size) corrupt("the zip64 record lies beyond the end of the file");
+      const auto rec = read_at(in, rec_pos, kZip64Size, "the zip64 end of central directory");
+      if (le(rec.data(), 4) == 0x06064b50) {
+        if (le(rec.data() + 4, 8) < kZip64Size - 12) corrupt("bad zip64 end of central directory");
+        if (le(loc.data() + 16, 4) != 1) corrupt("multi-disk archives are not supported");
+        entries = le(rec.data() + 32, 8);
+        entries_here = le(rec.data() + 24, 8);
+        this_disk = le(rec.data() + 16, 4);
+        dir_disk = le(rec.data() + 20, 4);
+        dir_size = le(rec.data() + 40, 8);
+        dir_pos = le(rec.data() + 48, 8);
+      }
+    }
   }
+  if (entries != entries_here || (this_disk | dir_disk) != 0)
+    corrupt("multi-disk archives are not supported");
   if (dir_pos > size || dir_size > size - dir_pos)
     corrupt("the central directory lies beyond the end of the file");
   if (entries == 0) throw LoadError("an empty zip archive (not a torch.save file)");
@@ -111,8 +142,8 @@ void check_zip(const caffe2::serialize::ReadAdapterInterface& in) {
     corrupt("the central directory is too small for " + std::to_string(entries) + " entries");
 
   const auto dir = read_at(in, dir_pos, dir_size, "the central directory");
-  std::vector<std::string> names;
-  names.reserve(static_cast<size_t>(entries));
+  std::vector<Entry> list;
+  list.reserve(static_cast<size_t>(entries));
   uint64_t p = 0;
   for (uint64_t k = 0; k < entries; ++k) {
     if (dir_size - p < kCentralHeaderSize || le(&dir[p], 4) != 0x02014b50)
@@ -151,6 +182,16 @@ void check_zip(const caffe2::serialize::ReadAdapterInterface& in) {
     }
     p += kCentralHeaderSize + name_len + extra_len + comment_len;
 
+    // miniz "extracts" a directory, or an entry with no compressed bytes, by
+    // writing nothing: LibTorch then hands out its uninitialized buffer of the
+    // claimed size as the record.
+    const bool directory = (name_len > 0 && name.back() == '/') || (le(h + 38, 4) & 0x10);
+    if ((directory || comp == 0) && uncomp > 0)
+      corrupt("'" + shown(name) + "' claims " + std::to_string(uncomp) + " bytes but " +
+              (directory ? "is marked as a directory" : "holds none"));
+    // Encrypted, strongly encrypted or patch data: miniz refuses to read it.
+    if (le(h + 8, 2) & 0x61)
+      throw LoadError("zip entry '" + shown(name) + "' is encrypted (not a torch.save file)");
     if (method != 0 && method != 8)
       throw LoadError("zip entry '" + shown(name) + "' uses compression method " +
                       std::to_string(method) +
@@ -167,27 +208,65 @@ void check_zip(const caffe2::serialize::ReadAdapterInterface& in) {
         local + kLocalHeaderSize + le(lh.data() + 26, 2) + le(lh.data() + 28, 2);
     if (data_pos > size || comp > size - data_pos)
       corrupt("the data of '" + shown(name) + "' lies beyond the end of the file");
-    names.push_back(std::move(name));
+    list.push_back(Entry{std::move(name), method, comp, uncomp, data_pos});
   }
 
   // torch.save's layout: every file in one folder (the reader takes the
   // folder from the first entry), with a version record and data.pkl.
-  const std::string& first = names.front();
+  // Names are unique (miniz looks them up case-blind).
+  const std::string& first = list.front().name;
   const auto slash = first.find('/');
   if (slash == std::string::npos)
     throw LoadError("a zip archive, but not a torch.save file: '" + shown(first) +
                     "' is not in a folder");
   const std::string folder = first.substr(0, slash + 1);
-  auto has = [&](const std::string& record) {
-    return std::any_of(names.begin(), names.end(),
-                       [&](const std::string& n) { return iequal(n, folder + record); });
+  std::unordered_set<std::string> seen;
+  for (const Entry& entry : list) {
+    std::string key = entry.name;
+    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!seen.insert(std::move(key)).second)
+      corrupt("the entry '" + shown(entry.name) + "' appears twice");
+  }
+  auto find = [&](const std::string& record) -> const Entry* {
+    for (const Entry& entry : list)
+      if (iequal(entry.name, folder + record)) return &entry;
+    return nullptr;
   };
-  if (!has("data.pkl"))
+  if (!find("data.pkl"))
     throw LoadError("a zip archive, but not a torch.save file: no " + shown(folder) +
                     "data.pkl in it");
-  if (!has("version") && !has(".data/version"))
+  const Entry* version = find(".data/version");
+  if (!version) version = find("version");
+  if (!version)
     throw LoadError("a zip archive, but not a torch.save file: no " + shown(folder) +
                     "version in it");
+
+  // The reader's constructor reads and checks the version record; when it
+  // throws there, it leaks miniz's state (its destructor never runs). So the
+  // record must be readable and a supported version before that. (Like
+  // PyTorch's miniz, which is built without CRC checks, no CRC is checked.)
+  const std::string what = "the version record '" + shown(version->name) + "'";
+  if (version->uncomp > 64 || version->comp > 64) corrupt(what + " is too large");
+  const auto stored = read_at(in, version->data_pos, version->comp, "the version record");
+  std::vector<unsigned char> text(static_cast<size_t>(version->uncomp));
+  if (version->method == 0) {
+    text = stored;
+  } else if (tinfl_decompress_mem_to_mem(text.data(), text.size(), stored.data(), stored.size(),
+                                         0) != text.size()) {
+    corrupt(what + " does not inflate");
+  }
+  // As caffe2::stoull (std::stoull) parses it.
+  const std::string digits(text.begin(), text.end());
+  errno = 0;
+  char* end = nullptr;
+  const unsigned long long v = std::strtoull(digits.c_str(), &end, 10);
+  if (end == digits.c_str() || errno == ERANGE ||
+      digits.find('-') < digits.find_first_of("0123456789") ||
+      v < caffe2::serialize::kMinSupportedFileFormatVersion ||
+      v > caffe2::serialize::kMaxSupportedFileFormatVersion)
+    throw LoadError("unsupported torch.save format version '" + shown(digits) + "' (supported: " +
+                    std::to_string(caffe2::serialize::kMinSupportedFileFormatVersion) + " to " +
+                    std::to_string(caffe2::serialize::kMaxSupportedFileFormatVersion) + ")");
 }
 
 }  // namespace pyrepr::detail
