@@ -263,7 +263,7 @@ std::string str_repr(const std::string& s) {
 
   const bool squote = std::find(cps.begin(), cps.end(), uint32_t('\'')) != cps.end();
   const bool dquote = std::find(cps.begin(), cps.end(), uint32_t('"')) != cps.end();
-  const uint32_t quote = (squote && !dquote) ? '"' : '\'';
+  const uint32_t quote = (squote && !dquote) ? uint32_t{'"'} : uint32_t{'\''};
 
   std::string out;
   out.reserve(s.size() + 2);

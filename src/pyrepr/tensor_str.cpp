@@ -636,7 +636,7 @@ std::string str_intern(const at::Tensor& inp, const PrintOptions& opts) {
   const int64_t indent = static_cast<int64_t>(prefix.size());
   std::vector<std::string> suffixes;
   std::string body;
-  const at::Tensor self = inp;
+  const at::Tensor& self = inp;
 
   if (self.device().type() != at::kCPU) {
     suffixes.push_back("device='" + device_str(self.device()) + "'");
