@@ -189,7 +189,10 @@ TEST_CASE("strings and bytes", "[load]") {
   CHECK(run(P().str("\xed\xa0\x80").done()).as<std::string>() == "\xed\xa0\x80");
   CHECK_THAT(load_error(P().global("torch\xed\xa0\x80", "FloatStorage").done()),
              Catch::Contains("invalid UTF-8 in GLOBAL"));
-  CHECK_THAT(load_error(P().global("tor\xad" "ch", "float32").done()),
+  CHECK_THAT(load_error(P().global("tor\xad"
+                                   "ch",
+                                   "float32")
+                            .done()),
              Catch::Contains("invalid UTF-8 in GLOBAL"));
 }
 
