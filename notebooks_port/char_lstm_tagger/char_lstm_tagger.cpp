@@ -332,7 +332,9 @@ int lesson_main(int argc, char** argv, const char* program) {
       ->check(CLI::Range(int64_t{1}, kMaxDim));
   app.add_option("--epochs", p.epochs, "training epochs (default 300)")
       ->check(CLI::Range(int64_t{0}, kMaxEpochs));
-  app.add_option("--lr", p.lr, "SGD's learning rate (default 0.1)")->type_name("X");
+  app.add_option("--lr", p.lr, "SGD's learning rate (default 0.1)")
+      ->type_name("X")
+      ->check(CLI::Number);  // CLI11 would take an empty value as 0
   lesson::RunOptions run;
   lesson::add_run_flags(app, run);
   if (int rc = lesson::parse_flags(app, argc, argv); rc >= 0) return rc;
