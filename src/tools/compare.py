@@ -125,7 +125,10 @@ def load_outputs_file(path):
     except ValueError as e:
         raise UsageError("%s: not JSON: %s" % (path, e))
     if isinstance(data, dict) and "nbformat" in data and "cells" in data:
-        cells = cells_from_notebook(data)
+        try:
+            cells = cells_from_notebook(data)
+        except (KeyError, TypeError, AttributeError) as e:  # cells or outputs of the wrong shape
+            raise UsageError("%s: not a notebook: %s: %s" % (path, type(e).__name__, e))
         if all(not c["stream"] and c["result"] is None for c in cells):
             raise UsageError("%s: the notebook has no outputs (was it executed?)" % path)
         return cells
