@@ -261,6 +261,7 @@ class Formatter {
       }
     };
     f.ends_.reserve(n);
+    f.chars_.reserve(n * static_cast<size_t>(std::min(precision, 20) + 8));
     size_t width = 1;
     for (size_t k = 0; k < n; ++k) {
       const double v = values[k * stride];
@@ -497,6 +498,9 @@ void tensor_str(Buffer& out, at::Tensor self, int64_t indent, const PrintOptions
       p.f1 = Formatter::boolean(el.b, n);
       break;
   }
+  // the output's size, to allocate it once: each element, padded, and ", "
+  const size_t element = p.f1.width() + 2 + (el.kind == Kind::Complex ? p.f2.width() + 2 : 0);
+  out.reserve(out.size() + n * element + 64);
   p.tensor_str_with_formatter(out, indent, 0, 0);
 }
 
