@@ -5,8 +5,27 @@ if(LSTM_PORT_WERROR)
   target_compile_options(project_warnings INTERFACE -Werror)
 endif()
 
-option(LSTM_PORT_SANITIZE "Build with AddressSanitizer and UBSan" OFF)
+# Sanitizers for the project's own code (every target that links
+# project_warnings: the library, the tools, the lessons, the tests). LibTorch
+# itself is not instrumented; the runtime intercepts its allocations, so
+# ASan still catches our misuse of its memory.
+#   OFF                    no sanitizer
+#   ON | address,undefined AddressSanitizer + UndefinedBehaviorSanitizer
+#   thread                 ThreadSanitizer
+# Any UB report aborts the program (-fno-sanitize-recover), so a test that
+# runs it fails. The runtime defaults are in cmake/sanitizer_options.cpp.
+set(LSTM_PORT_SANITIZE OFF CACHE STRING
+    "Sanitize the project's code: OFF, ON (= address,undefined) or thread")
+set_property(CACHE LSTM_PORT_SANITIZE PROPERTY STRINGS OFF ON address,undefined thread)
 if(LSTM_PORT_SANITIZE)
-  target_compile_options(project_warnings INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
-  target_link_options(project_warnings INTERFACE -fsanitize=address,undefined)
+  if(LSTM_PORT_SANITIZE STREQUAL "thread")
+    set(lstm_port_sanitizers thread)
+  else()
+    set(lstm_port_sanitizers address,undefined)
+  endif()
+  message(STATUS "Sanitizers: ${lstm_port_sanitizers}")
+  target_compile_options(project_warnings INTERFACE
+    -fsanitize=${lstm_port_sanitizers} -fno-sanitize-recover=all -fno-omit-frame-pointer -g)
+  target_link_options(project_warnings INTERFACE -fsanitize=${lstm_port_sanitizers})
+  target_sources(project_warnings INTERFACE ${CMAKE_CURRENT_LIST_DIR}/sanitizer_options.cpp)
 endif()
