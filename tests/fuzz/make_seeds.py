@@ -1,0 +1,115 @@
+#!/usr/bin/python3
+"""Writes the seed corpora of the fuzz targets (committed; rerun to refresh).
+
+  /usr/bin/python3 tests/fuzz/make_seeds.py
+
+corpus/load/seed/*.pt: small torch.save files covering what the loader reads
+(every dtype, views sharing a storage, quantized, sparse COO, Parameters,
+containers, big ints, torch.Size, dtypes, pickle protocols 2-5).
+corpus/tensor/seed/*: inputs of fuzz_tensor, one per dtype and layout tweak
+(byte layout in fuzz_tensor.cpp).
+"""
+import collections
+import os
+import struct
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def load_seeds(out):
+    torch.manual_seed(0)
+    base = torch.arange(12.0).reshape(3, 4)
+    seeds = {
+        "float_2d": base,
+        "double_neg": -torch.linspace(-2, 3e5, 5, dtype=torch.float64),
+        "half_bf16": [torch.tensor([1.5, -0.0, float("inf")], dtype=torch.float16),
+                      torch.tensor([3.25, float("nan")], dtype=torch.bfloat16)],
+        "ints": (torch.tensor([1, -2], dtype=torch.int8), torch.tensor([255], dtype=torch.uint8),
+                 torch.tensor([-7], dtype=torch.int16), torch.tensor([9], dtype=torch.int32),
+                 torch.tensor([2**40], dtype=torch.int64)),
+        "bool": torch.tensor([[True, False]]),
+        "complex": [torch.tensor([1 + 2j, -0.5j], dtype=torch.complex64),
+                    torch.tensor([3 - 1j], dtype=torch.complex128)],
+        "scalar": torch.tensor(3.5),
+        "empty": torch.zeros(0, 3),
+        "views": {"t": base.t(), "row": base[1], "every_other": base[:, ::2]},
+        "qtensor": torch.quantize_per_tensor(torch.tensor([0.5, -1.0, 2.0]), 0.1, 3, torch.quint8),
+        "qchannel": torch.quantize_per_channel(torch.tensor([[0.5, -1.0], [2.0, 0.25]]),
+                                               torch.tensor([0.1, 0.2]), torch.tensor([0, 1]), 0,
+                                               torch.qint8),
+        "sparse": torch.sparse_coo_tensor([[0, 2]], [1.0, -2.0], (4,)),
+        "parameter": torch.nn.Parameter(torch.ones(2, 2)),
+        "requires_grad": torch.tensor([1.0, 2.0], requires_grad=True),
+        "state_dict": torch.nn.LSTM(2, 1).state_dict(),
+        "containers": collections.OrderedDict(
+            a=[1, 2.5, "x\n\u00e9", b"\x00\xff", None, True, (False,)],
+            b={1: {"n": (1, [2, {3: ()}])}, 2.5: [], "s": torch.Size([2, 3])},
+            c=(torch.float64, torch.int8, torch.strided)),
+        "bigint": [2**70, -(2**100), 2**63 - 1],
+        "summarized": (torch.arange(1010) % 251).to(torch.uint8).reshape(10, 101),
+    }
+    for name, obj in seeds.items():
+        torch.save(obj, os.path.join(out, name + ".pt"))
+    for proto in (3, 4, 5):
+        torch.save({"p": proto, "t": torch.ones(1)}, os.path.join(out, "protocol%d.pt" % proto),
+                   pickle_protocol=proto)
+
+
+DTYPES = ["float32", "float64", "float16", "bfloat16", "uint8", "int8", "int16", "int32",
+          "int64", "bool", "complex64", "complex128", "complex32"]
+
+
+def tensor_seed(dtype, sizes, layout=0, flags=0, precision=4, threshold=5, edgeitems=3,
+                linewidth=80, sci=0, qscale=0.1, qzero=3, payload=b""):
+    """Bytes for fuzz_tensor: see the order of reads in fuzz_tensor.cpp."""
+    b = bytes([DTYPES.index(dtype), len(sizes)])
+    b += bytes(s if s < 200 else 200 + s // 20 for s in sizes)
+    b += bytes([layout, flags, precision, threshold, edgeitems, linewidth, sci])
+    b += struct.pack("<f", qscale) + bytes([qzero])
+    return b + payload
+
+
+def tensor_seeds(out):
+    floats = struct.pack("<8f", 1.5, -0.0, 1e-5, 3e8, float("nan"), float("inf"), -2.25, 7.0)
+    doubles = struct.pack("<4d", 0.1, -1e100, 5e-324, 123456.789)
+    seeds = {
+        "float_2x3": tensor_seed("float32", [2, 3], payload=floats),
+        "float_transposed": tensor_seed("float32", [2, 4], layout=1, payload=floats),
+        "float_strided": tensor_seed("float32", [4, 2], layout=2, payload=floats),
+        "float_expanded": tensor_seed("float32", [1, 3], layout=3, payload=floats),
+        "float_grad_param": tensor_seed("float32", [3], flags=1 | 4 | 8, payload=floats),
+        "float_sci": tensor_seed("float32", [8], sci=1, precision=2, payload=floats),
+        "float_fixed": tensor_seed("float32", [8], sci=2, precision=10, payload=floats),
+        "float_quantized": tensor_seed("float32", [2, 2], flags=2, payload=floats),
+        "double_long": tensor_seed("float64", [400], threshold=5, edgeitems=2, payload=doubles),
+        "double_scalar": tensor_seed("float64", [], payload=doubles),
+        "half": tensor_seed("float16", [5], payload=floats),
+        "bfloat16": tensor_seed("bfloat16", [2, 2, 2], payload=floats),
+        "uint8": tensor_seed("uint8", [6], payload=bytes(range(250, 256))),
+        "int64_wide": tensor_seed("int64", [3, 3], linewidth=10, payload=doubles),
+        "bool": tensor_seed("bool", [2, 2], payload=b"\x01\x00\x01\x01"),
+        "complex64": tensor_seed("complex64", [4], payload=floats),
+        "complex128": tensor_seed("complex128", [2], payload=doubles),
+        "complex32": tensor_seed("complex32", [3], payload=floats),
+        "empty": tensor_seed("int32", [0, 3]),
+        "edge0": tensor_seed("float32", [8, 8], edgeitems=0, threshold=1, payload=floats),
+        "linewidth0": tensor_seed("int16", [12], linewidth=0, payload=floats),
+    }
+    for name, data in seeds.items():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
+
+
+def main():
+    for target, make in (("load", load_seeds), ("tensor", tensor_seeds)):
+        out = os.path.join(HERE, "corpus", target, "seed")
+        os.makedirs(out, exist_ok=True)
+        os.makedirs(os.path.join(HERE, "corpus", target, "regression"), exist_ok=True)
+        make(out)
+        print("%s: %d seeds in %s" % (target, len(os.listdir(out)), out))
+
+
+if __name__ == "__main__":
+    main()
