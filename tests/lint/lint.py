@@ -1,0 +1,121 @@
+#!/usr/bin/python3
+"""Static checks of the project's C++ code (ctest label `lint`).
+
+  lint.py format --source DIR
+      clang-format --dry-run -Werror on every tracked C++ file (.cpp, .hpp,
+      .h, .cc; git ls-files, or a walk of src/, notebooks_port/, tests/ and
+      cmake/ outside a git checkout), with the repository's .clang-format.
+  lint.py tidy --source DIR --build DIR [--jobs N]
+      clang-tidy (the repository's .clang-tidy) on every file under src/ in
+      the build's compile_commands.json.
+
+Exit status 0 when clean; otherwise 1, with the diagnostics and the command
+that fixes formatting.
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+EXTENSIONS = (".cpp", ".hpp", ".h", ".cc")
+WALK_DIRS = ("src", "notebooks_port", "tests", "cmake")
+
+
+def tool(name):
+    for candidate in (name, name + "-14"):
+        path = shutil.which(candidate)
+        if path:
+            return path
+    sys.exit("lint: %s not found (Debian package %s; ./run installs it)" % (name, name))
+
+
+def tracked_files(source):
+    try:
+        out = subprocess.run(["git", "-C", source, "ls-files", "-z"], check=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+        names = [n for n in out.decode().split("\0") if n]
+    except (OSError, subprocess.CalledProcessError):
+        names = []
+        for top in WALK_DIRS:
+            for root, _, files in os.walk(os.path.join(source, top)):
+                names += [os.path.relpath(os.path.join(root, f), source) for f in files]
+    return sorted(n for n in names if n.endswith(EXTENSIONS)
+                  and os.path.isfile(os.path.join(source, n)))
+
+
+def check_format(source):
+    files = tracked_files(source)
+    if not files:
+        print("lint: no C++ files found under %s" % source)
+        return 1
+    proc = subprocess.run([tool("clang-format"), "--dry-run", "-Werror", "--style=file"] + files,
+                          cwd=source, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out = proc.stdout.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        bad = sorted({line.split(":")[0] for line in out.splitlines() if ": error:" in line})
+        print(out[-20000:])
+        print("lint: %d of %d files are not clang-formatted; fix with:\n  clang-format -i %s" % (
+            len(bad), len(files), " ".join(bad)))
+        return 1
+    print("lint: %d C++ files clang-formatted" % len(files))
+    return 0
+
+
+def check_tidy(source, build, jobs):
+    db = os.path.join(build, "compile_commands.json")
+    try:
+        with open(db) as f:
+            entries = json.load(f)
+    except OSError as e:
+        print("lint: cannot read %s: %s (configure with CMAKE_EXPORT_COMPILE_COMMANDS)" % (
+            db, e.strerror))
+        return 1
+    src = os.path.join(os.path.realpath(source), "src") + os.sep
+    files = sorted({os.path.realpath(os.path.join(e["directory"], e["file"])) for e in entries})
+    files = [f for f in files if f.startswith(src)]
+    if not files:
+        print("lint: no file under %s in %s" % (src, db))
+        return 1
+    clang_tidy = tool("clang-tidy")
+
+    def run(path):
+        proc = subprocess.run([clang_tidy, "-p", build, "--quiet", path],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        return path, proc.returncode, proc.stdout.decode("utf-8", "replace")
+
+    failed = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        for path, rc, out in pool.map(run, files):
+            rel = os.path.relpath(path, source)
+            diagnostics = [l for l in out.splitlines() if "warning:" in l or "error:" in l]
+            if rc != 0 or diagnostics:
+                failed += 1
+                print("FAIL %s\n%s" % (rel, out.strip()), flush=True)
+            else:
+                print("ok   %s" % rel, flush=True)
+    if failed:
+        print("lint: clang-tidy found problems in %d of %d files" % (failed, len(files)))
+        return 1
+    print("lint: clang-tidy clean on %d files" % len(files))
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("check", choices=["format", "tidy"])
+    ap.add_argument("--source", required=True)
+    ap.add_argument("--build")
+    ap.add_argument("--jobs", type=int, default=2)
+    args = ap.parse_args()
+    if args.check == "format":
+        return check_format(args.source)
+    if not args.build:
+        ap.error("tidy needs --build")
+    return check_tidy(args.source, args.build, max(1, args.jobs))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
