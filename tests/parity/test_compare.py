@@ -14,23 +14,16 @@ import subprocess
 import sys
 import tempfile
 
+from checks import check, finish
+
 COMPARE, PORT, NOTEBOOK = sys.argv[1:4]
 PYTHON = sys.executable
-failures = []
 
 
 def compare(*args):
     proc = subprocess.run([PYTHON, COMPARE, "--port", PORT] + list(args),
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     return proc.returncode, proc.stdout, proc.stderr
-
-
-def check(what, condition, detail=""):
-    print("%s: %s" % ("ok" if condition else "FAILED", what))
-    if not condition:
-        failures.append(what)
-        if detail:
-            print(detail)
 
 
 def write(path, data):
@@ -149,4 +142,4 @@ with tempfile.TemporaryDirectory() as tmp:
         check("bad usage (%s): exit 2 with an error message" % what,
               rc == 2 and "error" in err and "Traceback" not in err, out + err)
 
-sys.exit(1 if failures else 0)
+sys.exit(finish())

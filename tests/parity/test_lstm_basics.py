@@ -12,28 +12,13 @@
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
 import torch
 import torch.nn as nn
 
-failures = []
-
-
-def check(what, condition, detail=""):
-    print("%s: %s" % ("ok" if condition else "FAILED", what))
-    if not condition:
-        failures.append(what)
-        if detail:
-            print(detail)
-
-
-def run(cmd):
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode(
-        "utf-8", "replace")
+from checks import check, check_usage_errors, finish, run
 
 
 def cells_json(program, *flags):
@@ -127,17 +112,10 @@ def test_bad_input(demo, stepwise, batched):
                  ["--no-such-flag"], ["stray"], ["--dump", tmp], ["--dump", tmp + "/no/dir.pt"]]
         cases += [["--weights", path] for path in files.values()]
         # Every case on the demo; the scenario programs share its code, a few suffice.
-        runs = [(demo, args) for args in cases]
-        runs += [(p, args) for p in (stepwise, batched) for args in
-                 (["--seed", "abc"], ["--seq-len", "0"], ["--weights", files["extra_key"]])]
-        for program, args in runs:
-            name = os.path.basename(program)
-            rc, out, err = run([program] + args)
-            lines = err.splitlines()
-            check("%s %s: exit 2, one error line, no output" % (name, " ".join(args)),
-                  rc == 2 and out == "" and len(lines) == 1 and
-                  lines[0].startswith(name + ": error: "), "rc=%d out=%r err=%r" % (
-                      rc, out[:200], err))
+        check_usage_errors(demo, cases)
+        for program in (stepwise, batched):
+            check_usage_errors(program, [["--seed", "abc"], ["--seq-len", "0"],
+                                         ["--weights", files["extra_key"]]])
         for args in (["--seed", "-1"], ["--seed", "18446744073709551615"],
                      ["--input-size", "1", "--hidden-size", "1", "--seq-len", "1"]):
             rc, out, err = run([demo] + args)
@@ -160,7 +138,7 @@ def main():
         test_bad_input(*sys.argv[2:])
     else:
         sys.exit(__doc__)
-    sys.exit(1 if failures else 0)
+    sys.exit(finish())
 
 
 if __name__ == "__main__":

@@ -16,20 +16,13 @@ import subprocess
 import sys
 import tempfile
 
+from checks import check, finish
+
 DEMO = os.path.abspath(sys.argv[1])
 FIELDS = ["lang", "threads", "input_size", "hidden_size", "batch", "seq_len", "way", "runs",
           "median_ms", "min_ms"]
 # The smoke grid of lstm_benchmark.ipynb / lstm_benchmark.cpp (cell 4).
 SIZES, SEQ_LENS, THREADS, WAYS = [(3, 1), (8, 2)], [5, 10], [1, 2], ["stepwise", "batched"]
-failures = []
-
-
-def check(ok, what, detail=""):
-    print("%s: %s" % ("ok" if ok else "FAILED", what))
-    if not ok:
-        failures.append(what)
-        if detail:
-            print(detail)
 
 
 def run(args, cwd):
@@ -44,9 +37,9 @@ def check_csv(path, langs, what):
             header = next(reader)
             rows = list(reader)
     except (OSError, StopIteration) as e:
-        check(False, what + ": readable", str(e))
+        check(what + ": readable", False, str(e))
         return
-    check(header == FIELDS, what + ": header", "got %r" % header)
+    check(what + ": header", header == FIELDS, "got %r" % header)
     expected = {(lang, t, s, b, n, w) for lang in langs for t in THREADS for s, b in SIZES
                 for n in SEQ_LENS for w in WAYS}
     seen = set()
@@ -70,33 +63,34 @@ def check_csv(path, langs, what):
             problems.append("input_size != hidden_size: %r" % row)
         if not (1 <= runs <= 15 and 0 < fastest <= median):
             problems.append("implausible runs or times: %r" % row)
-    check(not problems, what + ": %d well-formed rows" % len(rows), "\n".join(problems[:10]))
-    check(seen == expected, what + ": one row per measurement of the smoke grid",
+    check(what + ": %d well-formed rows" % len(rows), not problems, "\n".join(problems[:10]))
+    check(what + ": one row per measurement of the smoke grid", seen == expected,
           "missing %s, unexpected %s" % (sorted(expected - seen)[:5], sorted(seen - expected)[:5]))
 
 
 with tempfile.TemporaryDirectory() as tmp:
     # C++ and Python (the notebook's code run by /usr/bin/python3).
     proc = run(["--mode", "smoke", "--csv", "both.csv"], tmp)
-    check(proc.returncode == 0, "--mode smoke runs", proc.stderr)
+    check("--mode smoke runs", proc.returncode == 0, proc.stderr)
     out = proc.stdout
-    check("BLAS:" in out and "load average:" in out, "the machine is reported", out)
+    check("the machine is reported", "BLAS:" in out and "load average:" in out, out)
     if "openmp" not in out:
         print("note: the BLAS in use is not OpenBLAS's OpenMP build (install libopenblas0-openmp)")
-    check("max |out_stepwise - out_batched|: 0.0" in out, "stepwise and batched agree", out)
-    check("| C++    stepwise ms  batched ms  speedup | Python stepwise ms  batched ms  speedup"
-          in out, "the table puts C++ and Python side by side", out)
+    check("stepwise and batched agree", "max |out_stepwise - out_batched|: 0.0" in out, out)
+    check("the table puts C++ and Python side by side",
+          "| C++    stepwise ms  batched ms  speedup | Python stepwise ms  batched ms  speedup"
+          in out, out)
     table = [l for l in out.splitlines() if l.count("|") == 2 and l.rstrip().endswith("x")]
-    check(len(table) == len(THREADS) * len(SIZES) * len(SEQ_LENS), "one table line per setting",
+    check("one table line per setting", len(table) == len(THREADS) * len(SIZES) * len(SEQ_LENS),
           out)
-    check("wrote both.csv" in out, "reports the CSV", out)
+    check("reports the CSV", "wrote both.csv" in out, out)
     check_csv(os.path.join(tmp, "both.csv"), ["cpp", "python"], "C++ and Python CSV")
 
     # C++ only.
     proc = run(["--mode", "smoke", "--no-python", "--csv", "cpp.csv"], tmp)
-    check(proc.returncode == 0, "--no-python runs", proc.stderr)
-    check("Python stepwise" not in proc.stdout and "Python:" not in proc.stdout,
-          "--no-python: no Python measurements", proc.stdout)
+    check("--no-python runs", proc.returncode == 0, proc.stderr)
+    check("--no-python: no Python measurements",
+          "Python stepwise" not in proc.stdout and "Python:" not in proc.stdout, proc.stdout)
     check_csv(os.path.join(tmp, "cpp.csv"), ["cpp"], "C++-only CSV")
 
     # --cells-json: six cells, the table in cell 6.
@@ -106,9 +100,9 @@ with tempfile.TemporaryDirectory() as tmp:
         cells = {c["index"]: c for c in data["cells"]}
         ok = data["total"] == 6 and sorted(cells) == list(range(1, 7)) and \
             "speedup" in cells[6]["stream"]
-    except (ValueError, KeyError) as e:
+    except (ValueError, KeyError):
         ok = False
-    check(proc.returncode == 0 and ok, "--cells-json", proc.stdout[:500] + proc.stderr)
+    check("--cells-json", proc.returncode == 0 and ok, proc.stdout[:500] + proc.stderr)
 
     # Bad input: one error line, exit status 2, before anything is measured.
     for args, what in [(["--mode", "huge"], "bad --mode"),
@@ -122,10 +116,8 @@ with tempfile.TemporaryDirectory() as tmp:
                         "missing --notebook")]:
         proc = run(args, tmp)
         lines = proc.stderr.strip().splitlines()
-        check(proc.returncode == 2 and len(lines) == 1 and "error" in lines[0] and
-              not proc.stdout, what + " is refused", proc.stdout + proc.stderr)
+        check(what + " is refused",
+              proc.returncode == 2 and len(lines) == 1 and "error" in lines[0] and not proc.stdout,
+              proc.stdout + proc.stderr)
 
-if failures:
-    print("%d check(s) failed" % len(failures))
-    sys.exit(1)
-print("all checks passed")
+sys.exit(finish())

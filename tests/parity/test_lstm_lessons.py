@@ -14,27 +14,12 @@ import io
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
 import torch
 
-failures = []
-
-
-def check(what, condition, detail=""):
-    print("%s: %s" % ("ok" if condition else "FAILED", what))
-    if not condition:
-        failures.append(what)
-        if detail:
-            print(detail)
-
-
-def run(cmd):
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode(
-        "utf-8", "replace")
+from checks import check, check_same_tensors, check_usage_errors, finish, run
 
 
 def notebook_tensors(notebook, keys):
@@ -72,14 +57,7 @@ def test_dump(notebook, demo):
         dumped = torch.load(path)
     check("--dump: tensors were dumped", len(dumped) >= 5, repr(list(dumped)))
     expected = notebook_tensors(notebook, dumped)
-    for key, value in dumped.items():
-        theirs = expected.get(key)
-        if not isinstance(theirs, torch.Tensor):
-            check("%s: Python has it" % key, False, "Python: %r" % (theirs,))
-            continue
-        same = value.dtype == theirs.dtype and value.shape == theirs.shape and \
-            torch.equal(value, theirs)
-        check("%s: bit for bit Python's" % key, same, "port:\n%r\nPython:\n%r" % (value, theirs))
+    check_same_tensors(dumped, expected)
 
 
 def test_bad_input(demo):
@@ -101,12 +79,7 @@ def test_bad_input(demo):
                   ["--hidden-size", "3", "--proj-size", "3"],
                   ["--proj-size", "0"],
                   ["--batch-size", "0"]]
-    for flags in cases:
-        rc, out, err = run([demo] + flags)
-        lines = err.strip().split("\n")
-        check("%s: exit 2, one error line, no output" % " ".join(flags),
-              rc == 2 and out == "" and len(lines) == 1 and ": error: " in lines[0],
-              "status %d, stdout %r, stderr %r" % (rc, out[:200], err))
+    check_usage_errors(demo, cases)
 
 
 def main():
@@ -117,11 +90,7 @@ def main():
     else:
         print(__doc__, file=sys.stderr)
         return 2
-    if failures:
-        print("%d check(s) failed" % len(failures))
-        return 1
-    print("all checks passed")
-    return 0
+    return finish()
 
 
 if __name__ == "__main__":

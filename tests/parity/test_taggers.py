@@ -11,27 +11,12 @@ import contextlib
 import io
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
 import torch
 
-failures = []
-
-
-def check(what, condition, detail=""):
-    print("%s: %s" % ("ok" if condition else "FAILED", what))
-    if not condition:
-        failures.append(what)
-        if detail:
-            print(detail)
-
-
-def run(cmd):
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode(
-        "utf-8", "replace")
+from checks import check, check_same_tensors, check_usage_errors, finish, run
 
 
 def notebook_tensors(notebook):
@@ -68,13 +53,7 @@ def test_dump(notebook, demo):
             return
         dumped = torch.load(path)
     check("--dump: tensors were dumped", len(dumped) >= 3, repr(list(dumped)))
-    for key, value in dumped.items():
-        if key not in expected:
-            check("%s: Python has it" % key, False, "Python's: %s" % sorted(expected))
-            continue
-        same = value.dtype == expected[key].dtype and torch.equal(value, expected[key])
-        check("%s: bit for bit Python's" % key, same,
-              "port:\n%r\nPython:\n%r" % (value, expected[key]))
+    check_same_tensors(dumped, expected)
     for key in ("cell4.tag_scores", "cell6.tag_scores"):
         check("%s dumped" % key, key in dumped, repr(list(dumped)))
 
@@ -94,12 +73,7 @@ def test_bad_input(demo):
         ["--no-such-flag"],
         ["--dump", "/nonexistent-dir/x.pt"],
     ]
-    for flags in cases:
-        rc, out, err = run([demo] + flags)
-        lines = err.strip().split("\n")
-        check("%s: exit 2, one error line, no output" % " ".join(flags),
-              rc == 2 and out == "" and len(lines) == 1 and ": error: " in lines[0],
-              "status %d, stdout %r, stderr %r" % (rc, out[:200], err))
+    check_usage_errors(demo, cases)
     rc, out, err = run([demo, "--help"])
     check("--help: exit 0, lists --lr", rc == 0 and "--lr" in out and err == "", err)
 
@@ -112,11 +86,7 @@ def main():
     else:
         print(__doc__, file=sys.stderr)
         return 2
-    if failures:
-        print("%d check(s) failed" % len(failures))
-        return 1
-    print("all checks passed")
-    return 0
+    return finish()
 
 
 if __name__ == "__main__":
