@@ -317,8 +317,7 @@ int lesson_main(int argc, char** argv, const char* program) {
       "trained as char_lstm_tagger.ipynb trains it, printed as Jupyter shows it.",
       name};
   Parameters p;
-  std::string seed_text = "1";
-  app.add_option("--seed", seed_text, "torch.manual_seed(SEED) (default 1)")->type_name("N");
+  lesson::add_seed_flag(app, p.seed);
   app.add_option("--word-embedding-dim", p.word_embedding_dim,
                  "size of a word embedding x_w (default 6)")
       ->check(CLI::Range(int64_t{1}, kMaxDim));
@@ -339,12 +338,6 @@ int lesson_main(int argc, char** argv, const char* program) {
   lesson::add_run_flags(app, run);
   if (int rc = lesson::parse_flags(app, argc, argv); rc >= 0) return rc;
 
-  const auto seed = lesson::parse_seed(seed_text);
-  if (!seed) {
-    return lesson::usage_error(
-        name, "--seed: expected an integer in [-2^63, 2^64-1], got '" + seed_text + "'");
-  }
-  p.seed = *seed;
   if (!std::isfinite(p.lr) || p.lr < 0) {
     return lesson::usage_error(name, "--lr: expected a finite number >= 0");
   }

@@ -468,10 +468,8 @@ int lesson_main(int argc, char** argv, const char* program) {
       "lstm_benchmark.ipynb run by " LSTM_BENCHMARK_PYTHON "); prints a table and writes a CSV.",
       name};
   Parameters p;
-  std::string seed_text = "1";
   bool quick = false, full = false, no_python = false;
-  app.add_option("--seed", seed_text, "torch.manual_seed(SEED): weights and inputs (default 1)")
-      ->type_name("N");
+  lesson::add_seed_flag(app, p.seed, "torch.manual_seed(SEED): weights and inputs (default 1)");
   auto* mode = app.add_option("--mode", p.mode,
                               "smoke (seconds), quick (the default, about half a minute) or full "
                               "(a few minutes)")
@@ -494,12 +492,6 @@ int lesson_main(int argc, char** argv, const char* program) {
   if (quick) p.mode = "quick";
   if (full) p.mode = "full";
 
-  const auto seed = lesson::parse_seed(seed_text);
-  if (!seed) {
-    return lesson::usage_error(
-        name, "--seed: expected an integer in [-2^63, 2^64-1], got '" + seed_text + "'");
-  }
-  p.seed = *seed;
   if (no_python) {
     p.python.clear();
   } else {

@@ -274,8 +274,7 @@ int lesson_main(int argc, char** argv, const char* program) {
       "the shapes of out, h_n, c_n; printed as Jupyter shows lstm_variants.ipynb.",
       name};
   Parameters p;
-  std::string seed_text = "1";
-  app.add_option("--seed", seed_text, "torch.manual_seed(SEED) (default 1)")->type_name("N");
+  lesson::add_seed_flag(app, p.seed);
   app.add_option("--input-size", p.input_size, "size of a word vector, H_in (default 3)")
       ->check(CLI::Range(int64_t{1}, kMaxSize));
   app.add_option("--hidden-size", p.hidden_size, "size of the hidden state, H_cell (default 4)")
@@ -291,12 +290,6 @@ int lesson_main(int argc, char** argv, const char* program) {
   lesson::add_run_flags(app, run);
   if (int rc = lesson::parse_flags(app, argc, argv); rc >= 0) return rc;
 
-  const auto seed = lesson::parse_seed(seed_text);
-  if (!seed) {
-    return lesson::usage_error(
-        name, "--seed: expected an integer in [-2^63, 2^64-1], got '" + seed_text + "'");
-  }
-  p.seed = *seed;
   if (p.proj_size >= p.hidden_size) {
     // Python: ValueError("proj_size has to be smaller than hidden_size")
     return lesson::usage_error(name, "--proj-size " + std::to_string(p.proj_size) +

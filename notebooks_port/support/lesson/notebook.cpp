@@ -112,6 +112,22 @@ std::optional<uint64_t> parse_seed(const std::string& text) {
   return value;
 }
 
+CLI::Option* add_seed_flag(CLI::App& app, uint64_t& seed, const std::string& help) {
+  return app
+      .add_option_function<std::string>(
+          "--seed",
+          [&seed](const std::string& text) {
+            const auto parsed = parse_seed(text);
+            if (!parsed) {
+              throw CLI::ValidationError(
+                  "--seed", "expected an integer in [-2^63, 2^64-1], got '" + text + "'");
+            }
+            seed = *parsed;
+          },
+          help)
+      ->type_name("N");
+}
+
 // ---------------------------------------------------------------- output
 
 std::string json_string(const std::string& text) {

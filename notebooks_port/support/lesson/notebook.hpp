@@ -17,7 +17,8 @@
 
 namespace CLI {
 class App;
-}
+class Option;
+}  // namespace CLI
 
 namespace lesson {
 
@@ -78,6 +79,11 @@ std::string json_string(const std::string& text);
 // Parses a seed as Python's torch.manual_seed accepts it: an integer in
 // [-2^63, 2^64 - 1]; negative values wrap modulo 2^64. nullopt if invalid.
 std::optional<uint64_t> parse_seed(const std::string& text);
+
+// Adds --seed N to `app`: the value is parsed by parse_seed into `seed` (left
+// as it is when the flag is absent); anything else is a usage error.
+CLI::Option* add_seed_flag(CLI::App& app, uint64_t& seed,
+                           const std::string& help = "torch.manual_seed(SEED) (default 1)");
 
 }  // namespace lesson
 
