@@ -147,16 +147,6 @@ void format_fixed(Buffer& out, double v, int precision) {
   fmt::format_to(std::back_inserter(out), "{:.{}f}", v, precision);
 }
 
-// round(n / d), half to even; false if it does not fit in 64 bits.
-bool divide_round_half_even(unsigned __int128 n, unsigned __int128 d, uint64_t& q) {
-  unsigned __int128 quotient = n / d;
-  const unsigned __int128 rem = n - quotient * d;
-  if (rem > d - rem || (rem == d - rem && (quotient & 1))) ++quotient;
-  if (quotient >> 64) return false;
-  q = static_cast<uint64_t>(quotient);
-  return true;
-}
-
 // "{:.Pe}" for a finite, nonzero v by exact integer arithmetic where the
 // numbers fit in 128 bits: q = round(|v| * 10^(P-E)) with P+1 digits.
 // Returns false (nothing written) otherwise.
@@ -169,7 +159,6 @@ bool format_sci_exact(Buffer& out, double v, int precision) {
   const int e = exp - 53;  // |v| = m * 2^e exactly
   if (e > 60 || e < -120) return false;
   int decimal_exp = static_cast<int>(std::floor(std::log10(std::fabs(v))));
-  uint64_t q = 0;
   for (int attempt = 0; attempt < 3; ++attempt) {
     const int k = precision - decimal_exp;  // q = round(m * 2^e * 10^k)
     if (k > 19 || k < -19) return false;
@@ -186,14 +175,22 @@ bool format_sci_exact(Buffer& out, double v, int precision) {
       if (d >> (126 + e)) return false;
       d <<= -e;
     }
-    if (!divide_round_half_even(n, d, q)) return false;
+    // n / d = |v| * 10^k exactly. Its integer part has P+1 digits exactly
+    // when decimal_exp is |v|'s decimal exponent; otherwise log10 was off by
+    // one (near a power of ten), and the other exponent is tried. The
+    // check is on the unrounded value: 9.9999999999999996e+30 rounds to
+    // 10^16 with exponent 31, but its exponent is 30.
     const uint64_t lo = kPow10[precision], hi = 10 * lo;
-    if (q < lo) {
-      --decimal_exp;  // log10 was off: the first digit is further right
-    } else if (q > hi) {
+    u128 quotient = n / d;
+    if (quotient < lo) {
+      --decimal_exp;
+    } else if (quotient >= hi) {
       ++decimal_exp;
     } else {
-      if (q == hi) q = lo, ++decimal_exp;  // 9.99996 -> 1.0000e+01
+      const u128 rem = n - quotient * d;  // round half to even
+      if (rem > d - rem || (rem == d - rem && (quotient & 1))) ++quotient;
+      uint64_t q = static_cast<uint64_t>(quotient);  // at most hi
+      if (q == hi) q = lo, ++decimal_exp;            // 9.99996 -> 1.0000e+01
       if (std::signbit(v)) out.push_back('-');
       const fmt::format_int digits(q);
       out.push_back(digits.data()[0]);

@@ -21,7 +21,10 @@ import torch
 DTYPES = [torch.float32, torch.float64, torch.float16, torch.bfloat16, torch.int8, torch.int16,
           torch.int32, torch.int64, torch.uint8, torch.bool, torch.complex64, torch.complex128]
 SPECIAL = [0.0, -0.0, math.nan, -math.nan, math.inf, -math.inf, 1.0, -1.0, 1e-4, 9.99e-5, 1e8,
-           1e8 + 8, 1000.0, 1001.0, 0.5, 2.5, -2.5, 65504.0, 1e-7, 6e-8, 3.4e38, 1e-45]
+           1e8 + 8, 1000.0, 1001.0, 0.5, 2.5, -2.5, 65504.0, 1e-7, 6e-8, 3.4e38, 1e-45,
+           # powers of ten that are not doubles: 1e23 is 9.999999999999999e+22, just
+           # below, and 1e-5 just above (the exponent of their digits at high precision)
+           1e15, 1e16, 1e17, 1e22, 1e23, -1e28, 1e31, 1e-5, 1e-10, 9.999999999999999e22]
 
 
 def random_shape(rng):
@@ -121,7 +124,7 @@ def random_options(rng):
     if rng.random() < 0.15:
         opts['profile'] = rng.choice(['default', 'short', 'full'])
     if rng.random() < 0.4:
-        opts['precision'] = rng.choice([0, 1, 2, 3, 4, 5, 6, 8, 10, 12])
+        opts['precision'] = rng.choice([0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 16, 17, 20])
     if rng.random() < 0.4:
         opts['threshold'] = rng.choice([0, 1, 5, 10, 20, 50, 100, 1000, math.inf])
     if rng.random() < 0.4:

@@ -8,6 +8,9 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
+#include <random>
+#include <string>
+#include <vector>
 
 #include "pyrepr/fmt.hpp"
 #include "pyrepr/options.hpp"
@@ -314,4 +317,91 @@ TEST_CASE("fmt formatter and ostream", "[fmt]") {
   std::ostringstream os;
   os << pyrepr::py(t);
   CHECK(os.str() == "tensor([1., 2.])");
+}
+
+namespace {
+
+// The elements of a one-line repr of a float64 tensor, padding removed.
+std::vector<std::string> elements_of(const std::string& text) {
+  const std::string head = "tensor([", tail = "], dtype=torch.float64)";
+  REQUIRE(text.rfind(head, 0) == 0);
+  REQUIRE(text.size() >= head.size() + tail.size());
+  REQUIRE(text.compare(text.size() - tail.size(), tail.size(), tail) == 0);
+  std::vector<std::string> out;
+  const std::string body = text.substr(head.size(), text.size() - head.size() - tail.size());
+  size_t start = 0;
+  while (start <= body.size()) {
+    size_t end = body.find(", ", start);
+    if (end == std::string::npos) end = body.size();
+    std::string item = body.substr(start, end - start);
+    item.erase(0, item.find_first_not_of(' '));
+    out.push_back(item);
+    start = end + 2;
+  }
+  return out;
+}
+
+// Random doubles of every magnitude, and the hard cases of rounding: values
+// next to powers of ten, and ...5 ties below and above.
+std::vector<double> hard_doubles(double lowest_exp, double highest_exp, size_t n) {
+  std::mt19937_64 gen(20261128);
+  std::uniform_real_distribution<double> exponent(lowest_exp, highest_exp);
+  std::uniform_int_distribution<int> kind(0, 3);
+  std::vector<double> out;
+  while (out.size() < n) {
+    const double magnitude = std::pow(10.0, std::floor(exponent(gen)));
+    double v = 0;
+    switch (kind(gen)) {
+      case 0:  // anywhere
+        v = std::pow(10.0, exponent(gen));
+        break;
+      case 1:  // a power of ten and its neighbours
+        v = magnitude;
+        for (int steps = static_cast<int>(gen() % 4); steps > 0; --steps) {
+          v = std::nextafter(v, gen() % 2 ? 0.0 : HUGE_VAL);
+        }
+        break;
+      case 2:  // 9.99995...: rounding carries into a new digit
+        v = magnitude * (10.0 - 5.0 * std::pow(10.0, -static_cast<double>(gen() % 18)));
+        break;
+      default:  // d.ddd5: a tie in decimal, not quite one in binary
+        v = magnitude * (1.0 + static_cast<double>(gen() % 100000) / 1e5 + 5e-6);
+        break;
+    }
+    if (std::isfinite(v) && v != 0) out.push_back(gen() % 2 ? v : -v);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every float is formatted as {:.Pe} and {:.Pf} format it", "[tensor_str][exact]") {
+  // pyrepr formats most floats with its own integer arithmetic and falls
+  // back to fmt; both must give what fmt's exact algorithm gives (and Python's
+  // str.format, which rounds the same: the differential tests check that).
+  pyrepr::PrintOptions opts;
+  opts.threshold = std::numeric_limits<double>::infinity();
+  opts.linewidth = std::numeric_limits<int>::max();
+  for (const bool sci : {true, false}) {
+    opts.sci_mode = sci;
+    const std::vector<double> values =
+        sci ? hard_doubles(-320, 308, 20000) : hard_doubles(-25, 22, 20000);
+    const at::Tensor t = at::tensor(values, at::kDouble);
+    for (const int precision : {0, 1, 4, 8, 16, 17, 20}) {
+      opts.precision = precision;
+      const std::vector<std::string> got = elements_of(repr(t, opts));
+      REQUIRE(got.size() == values.size());
+      size_t wrong = 0;
+      for (size_t k = 0; k < values.size(); ++k) {
+        const std::string want = sci ? fmt::format("{:.{}e}", values[k], precision)
+                                     : fmt::format("{:.{}f}", values[k], precision);
+        if (got[k] != want && ++wrong <= 5) {
+          INFO(fmt::format("{:.17g} with precision {}", values[k], precision));
+          CHECK(got[k] == want);
+        }
+      }
+      INFO("sci_mode " << sci << ", precision " << precision);
+      CHECK(wrong == 0);
+    }
+  }
 }
