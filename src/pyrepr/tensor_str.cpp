@@ -19,6 +19,7 @@
 #include <cmath>
 #include <complex>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <ostream>
 #include <stdexcept>
@@ -147,6 +148,28 @@ void format_fixed(Buffer& out, double v, int precision) {
   fmt::format_to(std::back_inserter(out), "{:.{}f}", v, precision);
 }
 
+// floor(log10(x)) for a finite x > 0 with x = frac * 2^exp (std::frexp's
+// exp), without log10: 2^(exp-1) <= x < 2^exp, so it is floor((exp-1) *
+// log10(2)) or one more, and a comparison with that power of ten decides. The
+// powers beyond 1e22 are rounded, so right at a power of ten the result may be
+// one off; format_sci_exact checks its digits and corrects the exponent.
+int decimal_exponent(double x, int exp) {
+  constexpr int kLow = -350, kHigh = 310;  // every finite double's exponent
+  static const std::vector<double> kPowers = [] {
+    std::vector<double> powers;
+    for (int k = kLow; k <= kHigh; ++k) {
+      powers.push_back(std::strtod(("1e" + std::to_string(k)).c_str(), nullptr));
+    }
+    return powers;
+  }();
+  // floor(n * log10(2)) as Ryu computes it: 78913 / 2^18 ~ log10(2).
+  const int n = exp - 1;
+  const int estimate = n >= 0 ? (n * 78913) >> 18 : -((-n * 78913 + (1 << 18) - 1) >> 18);
+  const int next = estimate + 1;
+  if (next < kLow || next > kHigh) return static_cast<int>(std::floor(std::log10(x)));
+  return x >= kPowers[static_cast<size_t>(next - kLow)] ? next : estimate;
+}
+
 // "{:.Pe}" for a finite, nonzero v by exact integer arithmetic where the
 // numbers fit in 128 bits: q = round(|v| * 10^(P-E)) with P+1 digits.
 // Returns false (nothing written) otherwise.
@@ -158,7 +181,7 @@ bool format_sci_exact(Buffer& out, double v, int precision) {
   const auto m = static_cast<uint64_t>(std::ldexp(frac, 53));
   const int e = exp - 53;  // |v| = m * 2^e exactly
   if (e > 60 || e < -120) return false;
-  int decimal_exp = static_cast<int>(std::floor(std::log10(std::fabs(v))));
+  int decimal_exp = decimal_exponent(std::fabs(v), exp);
   for (int attempt = 0; attempt < 3; ++attempt) {
     const int k = precision - decimal_exp;  // q = round(m * 2^e * 10^k)
     if (k > 19 || k < -19) return false;
@@ -176,8 +199,8 @@ bool format_sci_exact(Buffer& out, double v, int precision) {
       d <<= -e;
     }
     // n / d = |v| * 10^k exactly. Its integer part has P+1 digits exactly
-    // when decimal_exp is |v|'s decimal exponent; otherwise log10 was off by
-    // one (near a power of ten), and the other exponent is tried. The
+    // when decimal_exp is |v|'s decimal exponent; otherwise the estimate was
+    // off by one (near a power of ten), and the other exponent is tried. The
     // check is on the unrounded value: 9.9999999999999996e+30 rounds to
     // 10^16 with exponent 31, but its exponent is 30.
     const uint64_t lo = kPow10[precision], hi = 10 * lo;
