@@ -1,4 +1,5 @@
-# Every dependency comes from a Debian 12 package; nothing is downloaded.
+# Every dependency comes from a Debian package (12, 13 or unstable); nothing is
+# downloaded.
 # A missing one fails configuration with the package that provides it.
 macro(lstm_port_require pkg debian)
   find_package(${pkg} ${ARGN} QUIET)
@@ -10,10 +11,26 @@ macro(lstm_port_require pkg debian)
 endmacro()
 
 lstm_port_require(Torch libtorch-dev)
+# C++17, unless this LibTorch's headers require C++20 (LibTorch 2.14's ATen.h:
+# "#error C++20 or later compatible compiler is required"): its own words decide.
+foreach(dir IN LISTS TORCH_INCLUDE_DIRS)
+  if(EXISTS ${dir}/ATen/ATen.h)
+    file(STRINGS ${dir}/ATen/ATen.h torch_needs_cxx20 REGEX "C\\+\\+20 or later")
+    if(torch_needs_cxx20)
+      set(CMAKE_CXX_STANDARD 20)
+    endif()
+    break()
+  endif()
+endforeach()
+message(STATUS "C++ standard: ${CMAKE_CXX_STANDARD}")
 lstm_port_require(fmt libfmt-dev)
 lstm_port_require(CLI11 libcli11-dev)
 if(LSTM_PORT_BUILD_TESTS)
-  lstm_port_require(Catch2 catch2 2)
+  # Catch2 2.x (Debian 12) or 3.x (Debian 13 on); tests/unit/catch.hpp spells both.
+  lstm_port_require(Catch2 catch2)
+  if(NOT Catch2_VERSION VERSION_GREATER_EQUAL 2.13 OR Catch2_VERSION VERSION_GREATER_EQUAL 4)
+    message(FATAL_ERROR "Catch2 ${Catch2_VERSION} found; 2.13 or 3.x is needed (Debian package 'catch2')")
+  endif()
   include(Catch)
 endif()
 if(LSTM_PORT_BUILD_BENCHMARKS)

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "pyrepr/versions.hpp"
+
 namespace pyrepr {
 
 // PRINT_OPTS in _tensor_str.py. `threshold` is a double because Python
@@ -14,10 +16,13 @@ struct PrintOptions {
   int edgeitems = 3;
   int linewidth = 80;
   std::optional<bool> sci_mode;  // nullopt: chosen automatically
+  // Not a set_printoptions argument: which releases' rules to print by
+  // (versions.hpp). set_printoptions(PrintArgs) keeps them; a guard scopes them.
+  Rules rules = built_in_rules();
 
   bool operator==(const PrintOptions& o) const {
     return precision == o.precision && threshold == o.threshold && edgeitems == o.edgeitems &&
-           linewidth == o.linewidth && sci_mode == o.sci_mode;
+           linewidth == o.linewidth && sci_mode == o.sci_mode && rules == o.rules;
   }
   bool operator!=(const PrintOptions& o) const { return !(*this == o); }
 };

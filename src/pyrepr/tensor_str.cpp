@@ -1,4 +1,5 @@
-// repr() of a tensor, as torch/_tensor_str.py (PyTorch 1.13) builds it.
+// repr() of a tensor, as torch/_tensor_str.py builds it in PyTorch 1.13, 2.6
+// and 2.14 (what differs between them is TensorStrRules, below).
 //
 // Each function below is named after its counterpart in _tensor_str.py so
 // the two can be read side by side. The difference is in the mechanics:
@@ -12,6 +13,7 @@
 #include <ATen/ATen.h>
 #include <c10/core/DefaultDtype.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <torch/csrc/autograd/function.h>
 #include <torch/csrc/autograd/variable.h>
 
@@ -27,11 +29,31 @@
 #include <vector>
 
 #include "pyrepr/object.hpp"
+#include "pyrepr/torch_features.hpp"
 
 namespace pyrepr {
 namespace {
 
 using Buffer = fmt::memory_buffer;
+
+// What differs between the _tensor_str.py of the supported releases, all in
+// one place; each branch below that reads a flag names it.
+struct TensorStrRules {
+  // 2.6 on: with edgeitems=0 a summarized tensor prints "[...]" (_vector_str,
+  // get_summarized_data), and a strided tensor's suffixes start with size=
+  // (_str_intern). 1.13 prints "[ ..., <the whole row>]" in 1-D and fails
+  // (torch.stack of no rows) beyond.
+  bool edgeitems_zero_elides_all;
+  // 2.14: a forced sci_mode decides the widths (_Formatter.__init__); before,
+  // the widths come from the automatic mode and the option only changes format().
+  bool forced_sci_mode_sets_widths;
+  // Up to 2.6: names=(...) after the other suffixes (2.14 has no named tensors).
+  bool names_suffix;
+};
+
+constexpr TensorStrRules tensor_str_rules(Version torch) {
+  return {torch >= Version{2, 6}, torch >= Version{2, 14}, torch < Version{2, 14}};
+}
 
 void append(Buffer& out, std::string_view s) { out.append(s.data(), s.data() + s.size()); }
 
@@ -269,6 +291,7 @@ class Formatter {
       auto_sci = amax / amin > 1000.0 || amax > 1.0e8 || (!int_mode && amin < 1.0e-4);
     }
     const bool sci = any && opts.sci_mode ? *opts.sci_mode : auto_sci;
+    const bool forced_sets_widths = tensor_str_rules(opts.rules.torch).forced_sci_mode_sets_widths;
     const int precision = opts.precision;
     auto format_one = [&](Buffer& out, double v, bool as_sci) {
       if (as_sci) {
@@ -288,10 +311,10 @@ class Formatter {
       const size_t start = f.chars_.size();
       format_one(f.chars_, v, sci);
       f.ends_.push_back(f.chars_.size());
-      if (sci == auto_sci && std::isfinite(v) && v != 0)
+      if ((sci == auto_sci || forced_sets_widths) && std::isfinite(v) && v != 0)
         width = std::max(width, f.chars_.size() - start);
     }
-    if (sci != auto_sci) {  // a forced sci_mode keeps the automatic style's widths
+    if (sci != auto_sci && !forced_sets_widths) {  // the automatic style's widths
       Buffer scratch;
       for (size_t k = 0; k < n; ++k) {
         const double v = values[k * stride];
@@ -488,10 +511,16 @@ void check_options(const PrintOptions& opts) {
 // _tensor_str
 void tensor_str(Buffer& out, at::Tensor self, int64_t indent, const PrintOptions& opts) {
   if (self.numel() == 0) return append(out, "[]");
+#if PYREPR_HAS_NAMED_TENSORS
   if (self.has_names()) self = self.rename(c10::nullopt);
+#endif
   self = self.detach().resolve_conj().resolve_neg();
   if (self.device().type() != at::kCPU) self = self.cpu();
   const bool summarize = static_cast<double>(self.numel()) > opts.threshold;
+  if (summarize && opts.edgeitems == 0 && self.dim() > 0 &&
+      tensor_str_rules(opts.rules.torch).edgeitems_zero_elides_all) {
+    return append(out, "[...]");
+  }
 
   std::vector<bool> elided;
   std::vector<int64_t> first_count;
@@ -656,6 +685,7 @@ std::string sparse_part(const std::string& prefix, const at::Tensor& part, int64
 // _str_intern
 std::string str_intern(const at::Tensor& inp, const PrintOptions& opts) {
   check_options(opts);
+  const TensorStrRules rules = tensor_str_rules(opts.rules.torch);
   const std::string prefix = "tensor(";
   const int64_t indent = static_cast<int64_t>(prefix.size());
   std::vector<std::string> suffixes;
@@ -719,6 +749,9 @@ std::string str_intern(const at::Tensor& inp, const PrintOptions& opts) {
     if (st != default_dtype) suffixes.push_back(dtype_suffix);
     body = "[]";
   } else {
+    if (opts.edgeitems == 0 && rules.edgeitems_zero_elides_all) {
+      suffixes.push_back("size=" + shape_tuple_str(self.sizes()));
+    }
     if (!has_default_dtype) suffixes.push_back(dtype_suffix);
     body = tensor_str(self.layout() != at::kStrided ? self.to_dense() : self, indent, opts);
   }
@@ -732,7 +765,8 @@ std::string str_intern(const at::Tensor& inp, const PrintOptions& opts) {
     suffixes.push_back("requires_grad=True");
   }
 
-  if (self.has_names()) {
+#if PYREPR_HAS_NAMED_TENSORS
+  if (rules.names_suffix && self.has_names()) {
     std::vector<std::string> names;
     for (const auto& n : self.names()) {
       names.push_back(n.isWildcard() ? "None"
@@ -741,6 +775,7 @@ std::string str_intern(const at::Tensor& inp, const PrintOptions& opts) {
     suffixes.push_back(names.size() == 1 ? "names=(" + names[0] + ",)"
                                          : fmt::format("names=({})", fmt::join(names, ", ")));
   }
+#endif
 
   Buffer out;
   append(out, prefix);

@@ -6,10 +6,10 @@
 #include <c10/core/CPUAllocator.h>
 #include <caffe2/serialize/inline_container.h>
 
-#include <catch2/catch.hpp>
 #include <cstring>
 #include <map>
 #include <string>
+#include "catch.hpp"
 
 #include "pyrepr/load.hpp"
 #include "pyrepr/object.hpp"

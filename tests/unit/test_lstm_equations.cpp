@@ -6,11 +6,11 @@
 #include <torch/nn/modules/rnn.h>
 
 #include <algorithm>
-#include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
 #include <tuple>
 #include <vector>
+#include "catch.hpp"
 
 #include "lstm_equations.hpp"
 

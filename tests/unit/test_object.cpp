@@ -4,9 +4,9 @@
 // same functions against live Python on thousands of random values.
 #include <ATen/ATen.h>
 
-#include <catch2/catch.hpp>
 #include <sstream>
 #include <string>
+#include "catch.hpp"
 
 #include "pyrepr/object.hpp"
 

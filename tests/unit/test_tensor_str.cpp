@@ -5,12 +5,12 @@
 #include <torch/nn/modules/rnn.h>
 #include <torch/utils.h>
 
-#include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
 #include <random>
 #include <string>
 #include <vector>
+#include "catch.hpp"
 
 #include "pyrepr/fmt.hpp"
 #include "pyrepr/options.hpp"

@@ -9,7 +9,6 @@
 
 #include <array>
 #include <atomic>
-#include <catch2/catch.hpp>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -17,6 +16,7 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include "catch.hpp"
 
 #include "pyrepr/object.hpp"
 #include "pyrepr/options.hpp"

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# ./run matrix [--full] [--keep] [bookworm|trixie|sid]...
+#
+# For each named Debian release: a fresh minbase chroot (debootstrap), a
+# clone of this checkout inside it, `./run demo` and the tests there, with that
+# release's own packages and its own /usr/bin/python3 as the oracle. By
+# default every ctest label but lint, sanitize, tsan (and soak); with --full
+# the whole `./run test`. Then a table: versions, tests passed and failed, time.
+#
+# Each release also writes a cross-version corpus (files its Python saved and
+# what its Python printed) to $CACHE/corpus/<release>/, and this checkout's own
+# build (build/, the host's release) is checked against it with
+# --torch-version/--python-version (tests/crossversion).
+#
+# Cache, outside the repository (LSTM_PORT_CACHE, default /var/cache/lstm-port):
+#   matrix/<release>-base.tgz   debootstrap --make-tarball: the base system
+#   matrix/apt/<release>/       the .deb files apt downloaded in that release
+# A machine without the cache makes it on the first run.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+CACHE=${LSTM_PORT_CACHE:-/var/cache/lstm-port}
+MIRROR=${LSTM_PORT_MIRROR:-http://deb.debian.org/debian}
+WORK=${LSTM_PORT_MATRIX_DIR:-$CACHE/matrix/roots}
+
+log() { printf '\033[1m==> [matrix] %s\033[0m\n' "$*" >&2; }
+die() { printf 'run matrix: error: %s\n' "$*" >&2; exit 2; }
+
+full=0
+keep=0
+releases=()
+for arg in "$@"; do
+  case "$arg" in
+    --full) full=1 ;;
+    --keep) keep=1 ;;
+    bookworm | trixie | sid) releases+=("$arg") ;;
+    *) die "unknown release or flag '$arg' (expected --full, --keep, bookworm, trixie, sid)" ;;
+  esac
+done
+[ ${#releases[@]} -gt 0 ] || releases=(bookworm trixie sid)
+[ "$(id -u)" -eq 0 ] || die "needs root (debootstrap, chroot, mount)"
+git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1 || die "$ROOT is not a git checkout"
+
+if ! command -v debootstrap >/dev/null; then
+  log "installing debootstrap"
+  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap >/dev/null
+fi
+
+MOUNTS=()
+cleanup() {
+  local m k
+  for ((k = ${#MOUNTS[@]} - 1; k >= 0; k--)); do
+    m=${MOUNTS[k]}
+    mountpoint -q "$m" && umount -l "$m" || true
+  done
+  MOUNTS=()
+}
+trap cleanup EXIT
+
+bind() {  # bind SRC DST
+  mkdir -p "$2"
+  mount --bind "$1" "$2"
+  MOUNTS+=("$2")
+}
+
+# make_root RELEASE DIR: a fresh minbase system in DIR, from the cached tarball.
+make_root() {
+  local release=$1 dir=$2 tarball=$CACHE/matrix/$1-base.tgz
+  mkdir -p "$CACHE/matrix"
+  if [ ! -s "$tarball" ]; then
+    log "$release: downloading the base system (cached in $tarball)"
+    debootstrap --variant=minbase --make-tarball="$tarball.part" "$release" "$dir.tmp" "$MIRROR" \
+      >"$CACHE/matrix/$release-debootstrap.log" 2>&1 ||
+      die "debootstrap $release failed (see $CACHE/matrix/$release-debootstrap.log)"
+    rm -rf "$dir.tmp"
+    mv "$tarball.part" "$tarball"
+  fi
+  rm -rf "$dir"
+  log "$release: unpacking a fresh minbase system into $dir"
+  debootstrap --variant=minbase --unpack-tarball="$tarball" "$release" "$dir" "$MIRROR" \
+    >"$CACHE/matrix/$release-unpack.log" 2>&1 ||
+    die "debootstrap --unpack-tarball $release failed (see $CACHE/matrix/$release-unpack.log)"
+  cp /etc/resolv.conf "$dir/etc/resolv.conf"
+  if [ "$release" = sid ]; then
+    # The registry serves a dated snapshot of sid whose Release file is past its
+    # Valid-Until date, so apt would refuse it as expired; only sid needs this.
+    echo 'Acquire::Check-Valid-Until "false";' >"$dir/etc/apt/apt.conf.d/99snapshot-valid-until"
+  fi
+  # Keep the downloaded packages (apt deletes nothing it cached by default).
+  rm -f "$dir/etc/apt/apt.conf.d/docker-clean"
+}
+
+# in_root DIR CMD...: run CMD in the chroot, as root, in the clone.
+in_root() {
+  local dir=$1
+  shift
+  chroot "$dir" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
+    TERM="${TERM:-dumb}" CI="${CI:-}" bash -c 'cd /work/lstm_port && "$@"' bash "$@"
+}
+
+declare -A RESULT
+run_release() {
+  local release=$1 dir=$WORK/$1 start=$SECONDS status=0 log_file
+  make_root "$release" "$dir"
+  mount -t proc proc "$dir/proc"
+  MOUNTS+=("$dir/proc")
+  bind /dev "$dir/dev"
+  bind /dev/pts "$dir/dev/pts"
+  mkdir -p "$CACHE/matrix/apt/$release"
+  bind "$CACHE/matrix/apt/$release" "$dir/var/cache/apt/archives"
+  log "$release: cloning $(git -C "$ROOT" rev-parse --short HEAD) into the chroot"
+  git clone -q --no-hardlinks "$ROOT" "$dir/work/lstm_port"
+  log_file=$CACHE/matrix/$release.log
+  : >"$log_file"
+  log "$release: ./run demo (log: $log_file)"
+  in_root "$dir" ./run demo >"$dir/demo.out" 2>>"$log_file" || status=1
+  cat "$dir/demo.out" >>"$log_file"
+  if [ $full -eq 1 ]; then
+    log "$release: ./run test"
+    in_root "$dir" ./run test >>"$log_file" 2>&1 || status=1
+  else
+    log "$release: ./run test -LE '^(lint|sanitize|tsan|soak)$'"
+    in_root "$dir" ./run test -LE '^(lint|sanitize|tsan|soak)$' >>"$log_file" 2>&1 || status=1
+  fi
+  # The cross-version corpus: what this release's Python saved and printed.
+  log "$release: writing the cross-version corpus"
+  rm -rf "$dir/tmp/corpus"
+  in_root "$dir" /usr/bin/python3 tests/crossversion/make_corpus.py /tmp/corpus \
+    >>"$log_file" 2>&1 || status=1
+  rm -rf "$CACHE/corpus/$release"
+  mkdir -p "$CACHE/corpus"
+  [ -d "$dir/tmp/corpus" ] && cp -r "$dir/tmp/corpus" "$CACHE/corpus/$release"
+  local versions passed failed
+  versions=$(in_root "$dir" bash tests/matrix/versions.sh 2>/dev/null || echo "? ? ? ? ?")
+  passed=$(grep -Eo '[0-9]+ tests failed out of [0-9]+' "$log_file" |
+    awk '{p += $6 - $1} END {print p + 0}')
+  failed=$(grep -Eo '[0-9]+ tests failed out of [0-9]+' "$log_file" |
+    awk '{f += $1} END {print f + 0}')
+  grep -q 'tests failed out of' "$log_file" || status=1
+  cleanup
+  [ $keep -eq 1 ] || rm -rf "$dir"
+  RESULT[$release]="$versions $passed $failed $((SECONDS - start)) $([ $status -eq 0 ] && echo ok || echo FAILED)"
+}
+
+overall=0
+for release in "${releases[@]}"; do
+  run_release "$release" || true
+  [[ "${RESULT[$release]}" == *" ok" ]] || overall=1
+done
+
+# This checkout's build against every corpus just written.
+if [ -x "$ROOT/build/bin/ptcat" ]; then
+  for release in "${releases[@]}"; do
+    [ -d "$CACHE/corpus/$release" ] || continue
+    log "this build against $release's corpus"
+    /usr/bin/python3 "$ROOT/tests/crossversion/check_corpus.py" --bin "$ROOT/build/bin" \
+      "$CACHE/corpus/$release" || overall=1
+  done
+fi
+
+printf '\n%-9s %-8s %-7s %-8s %-7s %-7s %6s %6s %7s  %s\n' release torch python ipython g++ catch2 \
+  passed failed seconds result
+for release in "${releases[@]}"; do
+  # shellcheck disable=SC2086
+  printf '%-9s %-8s %-7s %-8s %-7s %-7s %6s %6s %7s  %s\n' "$release" ${RESULT[$release]}
+done
+exit $overall
