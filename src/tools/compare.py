@@ -237,8 +237,8 @@ def port_flags(params):
     return flags
 
 
-def run_port(program, params, timeout):
-    cmd = [program, "--cells-json"] + port_flags(params)
+def run_port(program, params, timeout, rule_flags=()):
+    cmd = [program, "--cells-json"] + port_flags(params) + list(rule_flags)
     try:
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               timeout=timeout)
@@ -471,6 +471,13 @@ def parse_timeout(text):
     return value
 
 
+def parse_version(text):
+    """X.Y; whether the release is supported is the port's to say."""
+    if not re.fullmatch(r"[0-9]{1,4}\.[0-9]{1,4}", text):
+        raise argparse.ArgumentTypeError("expected a version X.Y, got %r" % text)
+    return text
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(
         prog="compare", formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -495,7 +502,18 @@ def main(argv=None):
                     help="write the notebook's outputs (cells JSON, or .ipynb by extension)")
     ap.add_argument("--timeout", type=parse_timeout, default=600.0, metavar="SECONDS",
                     help="per notebook cell and per port run (default %(default)g)")
+    ap.add_argument("--torch-version", type=parse_version, metavar="X.Y",
+                    help="the port prints as this PyTorch does (1.13, 2.6, 2.14; default: the "
+                         "LibTorch it was built against); grad_fn names stay this LibTorch's")
+    ap.add_argument("--python-version", type=parse_version, metavar="X.Y",
+                    help="the port prints as this Python and its IPython do (3.11, 3.13, 3.14; "
+                         "default: the Python it was configured with)")
     args = ap.parse_args(argv)
+    rule_flags = []
+    if args.torch_version:
+        rule_flags += ["--torch-version", args.torch_version]
+    if args.python_version:
+        rule_flags += ["--python-version", args.python_version]
     if args.tolerance is not None and not args.numeric:
         ap.error("--tolerance needs --numeric")
 
@@ -526,9 +544,10 @@ def main(argv=None):
             " %s=%s" % p for p in args.param) if not args.outputs else ""))
         failures = 0
         for program in ports:
-            port_cells, total = run_port(program, args.param, args.timeout)
+            port_cells, total = run_port(program, args.param, args.timeout, rule_flags)
             name = os.path.basename(program)
-            print("port: %s%s" % (program, "".join(" " + f for f in port_flags(args.param))))
+            print("port: %s%s" % (program, "".join(
+                " " + f for f in port_flags(args.param) + rule_flags)))
             failures += compare_cells(nb_cells, port_cells, total, name, args.numeric,
                                       args.tolerance, sys.stdout)
         print("result: %s" % ("all identical" if failures == 0 and not args.numeric else

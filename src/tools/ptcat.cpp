@@ -18,6 +18,7 @@
 #include "pyrepr/load.hpp"
 #include "pyrepr/object.hpp"
 #include "pyrepr/options.hpp"
+#include "pyrepr/versions.hpp"
 
 namespace {
 
@@ -25,9 +26,10 @@ constexpr int kExitFileError = 1;
 constexpr int kExitUsage = 2;
 
 const char* const kDescription =
-    "Print each FILE (written by Python's torch.save) exactly as PyTorch 1.13's\n"
+    "Print each FILE (written by Python's torch.save) exactly as\n"
     "  print(torch.load(FILE))\n"
-    "prints it, files in the order given.";
+    "prints it, files in the order given, under the printing rules of one PyTorch\n"
+    "and Python release (--torch-version, --python-version).";
 
 const char* const kFooter =
     "Print options are applied as one call\n"
@@ -36,6 +38,12 @@ const char* const kFooter =
     "would: the profile first, then every explicit value on top of it. Options not\n"
     "given keep their defaults (precision 4, threshold 1000, edgeitems 3, linewidth\n"
     "80, sci_mode automatic).\n"
+    "\n"
+    "--torch-version and --python-version choose whose printing rules apply:\n"
+    "torch/_tensor_str.py of PyTorch 1.13, 2.6 or 2.14, and Python 3.11, 3.13 or\n"
+    "3.14's repr (with the IPython its Debian release ships). The defaults are the\n"
+    "LibTorch ptcat was built against and the Python it was configured with.\n"
+    "A dtype that this build's LibTorch lacks (e.g. float8 in 1.13) is an error.\n"
     "\n"
     "--requires-grad makes every loaded tensor (inside lists, tuples and dicts too)\n"
     "require grad before printing, as Python's t.requires_grad_() would. Only\n"
@@ -100,6 +108,15 @@ std::optional<bool> parse_sci_mode(const std::string& text) {
   throw UsageError{"--sci-mode: expected auto, true or false, got '" + text + "'"};
 }
 
+// A supported release's "X.Y" (versions.hpp).
+pyrepr::Version parse_version(const std::string& flag, const std::string& text, bool torch) {
+  try {
+    return torch ? pyrepr::parse_torch_version(text) : pyrepr::parse_python_version(text);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError{flag + ": " + e.what()};
+  }
+}
+
 // Python's requires_grad_() on every tensor in the value.
 void require_grad(pyrepr::Object& obj) {
   auto& v = obj.value();
@@ -136,6 +153,7 @@ int run(int argc, char** argv) {
   app.footer(kFooter);
   std::vector<std::string> files;
   std::optional<std::string> precision, threshold, edgeitems, linewidth, sci_mode, profile;
+  std::optional<std::string> torch_version, python_version;
   bool requires_grad = false;
   app.add_option("FILE", files, "torch.save file(s) to print")->required();
   app.add_option("--precision", precision, "Digits after the decimal point (0-10000; default 4)")
@@ -154,6 +172,15 @@ int run(int argc, char** argv) {
                  "Preset applied first: default, short (precision 2, edgeitems 2) or full "
                  "(threshold inf)")
       ->type_name("default|short|full");
+  const pyrepr::Rules built_in = pyrepr::built_in_rules();
+  app.add_option(
+         "--torch-version", torch_version,
+         "Print as this PyTorch does: 1.13, 2.6 or 2.14 (default " + built_in.torch.str() + ")")
+      ->type_name("X.Y");
+  app.add_option(
+         "--python-version", python_version,
+         "Print as this Python does: 3.11, 3.13 or 3.14 (default " + built_in.python.str() + ")")
+      ->type_name("X.Y");
   app.add_flag("--requires-grad", requires_grad,
                "Make every tensor require grad before printing (see below)");
 
@@ -168,7 +195,10 @@ int run(int argc, char** argv) {
   }
 
   pyrepr::PrintArgs args;
+  pyrepr::Rules rules = built_in;
   try {
+    if (torch_version) rules.torch = parse_version("--torch-version", *torch_version, true);
+    if (python_version) rules.python = parse_version("--python-version", *python_version, false);
     if (profile) {
       if (*profile != "default" && *profile != "short" && *profile != "full")
         throw UsageError{"--profile: expected default, short or full, got '" + *profile + "'"};
@@ -183,7 +213,9 @@ int run(int argc, char** argv) {
     std::cerr << "ptcat: error: " << pyrepr::one_line(e.message) << " (see 'ptcat --help')\n";
     return kExitUsage;
   }
-  pyrepr::set_printoptions(args);
+  pyrepr::PrintOptions options = args.apply_to(pyrepr::get_printoptions());
+  options.rules = rules;
+  pyrepr::set_printoptions(options);
 
   int status = 0;
   for (const auto& path : files) {

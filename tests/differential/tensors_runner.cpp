@@ -1,6 +1,8 @@
 // Differential test: every case of a file written by gen_tensors.py is
 // printed with pyrepr and compared, byte for byte, with Python's repr.
-//   tensors_runner CASES.pt...
+//   tensors_runner [--torch-version X.Y] [--python-version X.Y] CASES.pt...
+// The flags choose the rules (versions.hpp): cases that another release's
+// Python wrote are checked under that release's rules.
 // Prints each mismatch (case name, both strings) and a summary line;
 // exits 1 on any mismatch.
 #include <ATen/ATen.h>
@@ -13,6 +15,8 @@
 #include "pyrepr/load.hpp"
 #include "pyrepr/options.hpp"
 #include "pyrepr/tensor_str.hpp"
+#include "pyrepr/torch_features.hpp"
+#include "pyrepr/versions.hpp"
 
 namespace {
 
@@ -50,6 +54,9 @@ pyrepr::PrintArgs print_args(const pyrepr::Dict& options) {
 std::string shown_repr(const at::Tensor& base, const std::string& op, const pyrepr::Object& names) {
   at::Tensor t = base;
   if (names.is<pyrepr::List>()) {
+#if !PYREPR_HAS_NAMED_TENSORS
+    throw std::invalid_argument("this LibTorch has no named tensors");
+#else
     std::vector<at::Dimname> dims;
     for (const auto& n : names.as<pyrepr::List>()) {
       dims.push_back(n.is<pyrepr::None>()
@@ -57,6 +64,7 @@ std::string shown_repr(const at::Tensor& base, const std::string& op, const pyre
                          : at::Dimname::fromSymbol(at::Symbol::dimname(n.as<std::string>())));
     }
     t = t.refine_names(dims);
+#endif
   }
   if (op == "none") return pyrepr::repr(t);
   t = t.clone().requires_grad_();
@@ -71,12 +79,30 @@ std::string shown_repr(const at::Tensor& base, const std::string& op, const pyre
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::cerr << "usage: tensors_runner CASES.pt...\n";
+  int a = 1;
+  try {
+    pyrepr::PrintOptions rules = pyrepr::get_printoptions();
+    for (; a + 1 < argc && std::string(argv[a]).rfind("--", 0) == 0; a += 2) {
+      const std::string flag = argv[a];
+      if (flag == "--torch-version") {
+        rules.rules.torch = pyrepr::parse_torch_version(argv[a + 1]);
+      } else if (flag == "--python-version") {
+        rules.rules.python = pyrepr::parse_python_version(argv[a + 1]);
+      } else {
+        throw std::invalid_argument("unknown flag " + flag);
+      }
+    }
+    pyrepr::set_printoptions(rules);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "tensors_runner: error: " << e.what() << "\n";
+    return 2;
+  }
+  if (a >= argc) {
+    std::cerr << "usage: tensors_runner [--torch-version X.Y] [--python-version X.Y] CASES.pt...\n";
     return 2;
   }
   long total = 0, mismatches = 0;
-  for (int a = 1; a < argc; ++a) {
+  for (; a < argc; ++a) {
     pyrepr::Object cases;
     try {
       cases = pyrepr::load(argv[a]);
@@ -86,8 +112,8 @@ int main(int argc, char** argv) {
     }
     for (const auto& c : cases.as<pyrepr::List>()) {
       const auto& d = c.as<pyrepr::Dict>();
-      const auto& name = get(d, "name").as<std::string>();
-      const auto& expected = get(d, "expected").as<std::string>();
+      const std::string name = get(d, "name").as<std::string>();
+      const std::string expected = get(d, "expected").as<std::string>();
       std::string got;
       try {
         pyrepr::PrintOptionsGuard guard(

@@ -4,6 +4,7 @@
 #include <ATen/ATen.h>
 #include <torch/nn/modules/rnn.h>
 #include <torch/utils.h>
+#include <torch/version.h>
 
 #include <cmath>
 #include <limits>
@@ -15,8 +16,11 @@
 #include "pyrepr/fmt.hpp"
 #include "pyrepr/options.hpp"
 #include "pyrepr/tensor_str.hpp"
+#include "pyrepr/torch_features.hpp"
+#include "pyrepr/versions.hpp"
 
 using pyrepr::PrintArgs;
+using pyrepr::PrintOptions;
 using pyrepr::PrintOptionsGuard;
 using pyrepr::repr;
 
@@ -48,7 +52,16 @@ TEST_CASE("negative NaN prints as nan, never -nan", "[tensor_str][quirk]") {
   CHECK(repr(-f32({kNan, 1.5})) == "tensor([    nan, -1.5000])");
 }
 
+// The global options with the rules of another torch release (until the
+// guard goes out of scope).
+PrintOptions with_torch_rules(pyrepr::Version torch) {
+  PrintOptions o = pyrepr::get_printoptions();
+  o.rules.torch = torch;
+  return o;
+}
+
 TEST_CASE("forced sci_mode keeps the automatic width", "[tensor_str][quirk][options]") {
+  PrintOptionsGuard rules(with_torch_rules({1, 13}));  // and 2.6; 2.14: "torch version rules"
   {
     PrintOptionsGuard g(PrintArgs().sci_mode(true));
     CHECK(repr(f32({1.5, -2.5})) == "tensor([1.5000e+00, -2.5000e+00])");
@@ -135,7 +148,8 @@ TEST_CASE("summarization and the ellipsis", "[tensor_str][options]") {
     CHECK(repr(at::arange(10)) == "tensor([0, 1, 2,  ..., 7, 8, 9])");
   }
   {
-    // edgeitems=0: x[-0:] is the whole row
+    // edgeitems=0 in 1.13: x[-0:] is the whole row (2.6 on: "torch version rules")
+    PrintOptionsGuard rules(with_torch_rules({1, 13}));
     PrintOptionsGuard g(PrintArgs().threshold(3).edgeitems(0));
     CHECK(repr(at::arange(12)) == "tensor([ ...,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11])");
     // ... and for dim >= 2 Python fails in torch.stack([])
@@ -201,20 +215,24 @@ TEST_CASE("autograd suffixes", "[tensor_str][grad]") {
   CHECK(pyrepr::grad_fn_name(leaf) == "");
 }
 
-TEST_CASE("an LSTM output ends with grad_fn=<StackBackward0>", "[tensor_str][grad]") {
+TEST_CASE("an LSTM output ends with its grad_fn", "[tensor_str][grad]") {
   torch::manual_seed(1);
   torch::nn::LSTM lstm(3, 3);
   at::Tensor x = at::randn({1, 1, 3});
   auto out = std::get<0>(lstm->forward(x));
-  CHECK(repr(out) == "tensor([[[-0.0636,  0.0108, -0.0590]]], grad_fn=<StackBackward0>)");
+  // The autograd node LibTorch records: its name changed in 2.x (as in Python).
+  const std::string node = TORCH_VERSION_MAJOR < 2 ? "StackBackward0" : "MkldnnRnnLayerBackward0";
+  CHECK(repr(out) == "tensor([[[-0.0636,  0.0108, -0.0590]]], grad_fn=<" + node + ">)");
 }
 
+#if PYREPR_HAS_NAMED_TENSORS
 TEST_CASE("named tensors", "[tensor_str]") {
   auto n = at::Dimname::fromSymbol(at::Symbol::dimname("N"));
   CHECK(repr(at::zeros({2, 2}).refine_names({n, at::Dimname::wildcard()})) ==
         "tensor([[0., 0.],\n        [0., 0.]], names=('N', None))");
   CHECK(repr(at::zeros({2}).refine_names({n})) == "tensor([0., 0.], names=('N',))");
 }
+#endif
 
 TEST_CASE("quantized tensors", "[tensor_str]") {
   CHECK(repr(at::quantize_per_tensor(f32({1., 2.}), 0.1, 10, at::kQUInt8)) ==
@@ -403,5 +421,52 @@ TEST_CASE("every float is formatted as {:.Pe} and {:.Pf} format it", "[tensor_st
       INFO("sci_mode " << sci << ", precision " << precision);
       CHECK(wrong == 0);
     }
+  }
+}
+
+// What differs between torch 1.13, 2.6 and 2.14 (TensorStrRules). The strings
+// are what each release's Python printed; the differential tests of ./run
+// matrix check them live in each release.
+TEST_CASE("torch version rules", "[tensor_str][versions]") {
+  auto under = [](pyrepr::Version torch) {
+    pyrepr::PrintOptions o;
+    o.rules.torch = torch;
+    return o;
+  };
+  const pyrepr::Version v1_13{1, 13}, v2_6{2, 6}, v2_14{2, 14};
+  SECTION("a forced sci_mode decides the widths from 2.14 on") {
+    for (auto v : {v1_13, v2_6}) {
+      auto o = under(v);
+      o.sci_mode = false;
+      CHECK(repr(f32({1e-5, 1.}), o) == "tensor([    0.0000,     1.0000])");
+      o.sci_mode = true;
+      CHECK(repr(f32({-0.46974, 0.067803, 1.5}), o) ==
+            "tensor([-4.6974e-01, 6.7803e-02, 1.5000e+00])");
+    }
+    auto o = under(v2_14);
+    o.sci_mode = false;
+    CHECK(repr(f32({1e-5, 1.}), o) == "tensor([0.0000, 1.0000])");
+    o.sci_mode = true;
+    CHECK(repr(f32({-0.46974, 0.067803, 1.5}), o) ==
+          "tensor([-4.6974e-01,  6.7803e-02,  1.5000e+00])");
+    CHECK(repr(f32({1., 20.}), o) == "tensor([1.0000e+00, 2.0000e+01])");
+  }
+  SECTION("edgeitems=0 elides everything and adds size= from 2.6 on") {
+    for (auto v : {v2_6, v2_14}) {
+      auto o = under(v);
+      o.edgeitems = 0;
+      CHECK(repr(at::ones({2}), o) == "tensor([1., 1.], size=(2,))");
+      CHECK(repr(at::scalar_tensor(2.5, at::kDouble), o) ==
+            "tensor(2.5000, size=(), dtype=torch.float64)");
+      o.threshold = 5;
+      CHECK(repr(at::arange(20.), o) == "tensor([...], size=(20,))");
+      CHECK(repr(at::ones({4, 5}), o) == "tensor([...], size=(4, 5))");
+      CHECK(repr(at::arange(20), o) == "tensor([...], size=(20,))");
+      o.threshold = 0;
+      CHECK(repr(at::scalar_tensor(2.5), o) == "tensor(2.5000, size=())");
+    }
+    auto o = under(v1_13);
+    o.edgeitems = 0;
+    CHECK(repr(at::ones({2}), o) == "tensor([1., 1.])");
   }
 }

@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include "pyrepr/options.hpp"
 
 namespace lesson {
 
@@ -66,6 +67,25 @@ void add_run_flags(CLI::App& app, RunOptions& options) {
   app.add_option("--dump", options.dump_path,
                  "save every tensor shown to FILE.pt (a dict name -> tensor; torch.load reads it)")
       ->type_name("FILE.pt");
+  // The printing rules of another release (pyrepr/versions.hpp). grad_fn names
+  // still come from the autograd nodes this LibTorch records.
+  auto version_flag = [&app](const char* flag, pyrepr::Version& out, auto parse, const char* help) {
+    app.add_option_function<std::string>(
+           flag,
+           [flag, &out, parse](const std::string& text) {
+             try {
+               out = parse(text);
+             } catch (const std::invalid_argument& e) {
+               throw CLI::ValidationError(flag, e.what());
+             }
+           },
+           help)
+        ->type_name("X.Y");
+  };
+  version_flag("--torch-version", options.rules.torch, pyrepr::parse_torch_version,
+               "print as this PyTorch's Python does: 1.13, 2.6 or 2.14");
+  version_flag("--python-version", options.rules.python, pyrepr::parse_python_version,
+               "print as this Python (and its IPython) does: 3.11, 3.13 or 3.14");
 }
 
 int usage_error(const std::string& program, const std::string& message) {
@@ -199,6 +219,9 @@ int run_notebook(const std::string& program, const std::vector<Cell>& cells,
     }
   }
   const int last = show.empty() ? static_cast<int>(cells.size()) : *show.rbegin();
+  pyrepr::PrintOptions print_options = pyrepr::get_printoptions();
+  print_options.rules = options.rules;
+  pyrepr::set_printoptions(print_options);
   dump.enable(!options.dump_path.empty());
   if (!options.dump_path.empty()) {
     // Refuse an unwritable --dump file before any work (the file is written at the end).

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "pyrepr/object.hpp"
+#include "pyrepr/versions.hpp"
 
 namespace CLI {
 class App;
@@ -55,9 +56,10 @@ struct RunOptions {
   bool cells_json = false;
   bool annotate = false;
   std::string dump_path;
+  pyrepr::Rules rules = pyrepr::built_in_rules();  // whose printing rules apply
 };
 
-// Adds --cells-json, --annotate and --dump to `app`.
+// Adds --cells-json, --annotate, --dump, --torch-version and --python-version to `app`.
 void add_run_flags(CLI::App& app, RunOptions& options);
 
 // Parses the command line. Returns -1 to go on, otherwise the exit status:
