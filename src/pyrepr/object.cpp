@@ -1,8 +1,10 @@
-// Python 3.11's repr()/str() of the values in the Object model, and print().
-// The rules follow CPython: float_repr is float.__repr__ (PyOS_double_to_string
-// in 'r' mode), str_repr is unicode_repr (Objects/unicodeobject.c), the bytes
-// repr is bytes_repr (Objects/bytesobject.c); list/tuple/dict/OrderedDict
-// join the repr of their elements.
+// Python's repr()/str() of the values in the Object model, and print(), by the
+// rules of the Python release in PrintOptions::rules.python (3.11, 3.13 or
+// 3.14; see PythonReprRules below for what differs). The rules follow
+// CPython: float_repr is float.__repr__ (PyOS_double_to_string in 'r' mode),
+// str_repr is unicode_repr (Objects/unicodeobject.c), the bytes repr is
+// bytes_repr (Objects/bytesobject.c); list/tuple/dict/OrderedDict join the
+// repr of their elements.
 #include "pyrepr/object.hpp"
 
 #include <algorithm>
@@ -11,6 +13,7 @@
 #include <cmath>
 #include <cstdint>
 #include <iostream>
+#include <iterator>
 #include <ostream>
 #include <string>
 #include <system_error>
@@ -26,18 +29,52 @@ struct CodeRange {
   uint32_t first;
   uint32_t last;
 };
-
-constexpr CodeRange kPrintableRanges[] = {
-#include "pyrepr/unicode_printable.inc"
+// The printable code points of one Python release: all of them for the
+// oldest, what it adds to the previous release for the others.
+struct PrintableTable {
+  Version python;
+  const CodeRange* ranges;
+  size_t size;
 };
 
-// Py_UNICODE_ISPRINTABLE for a code point >= 0x80.
-bool is_printable_non_ascii(uint32_t ch) {
-  auto it = std::upper_bound(std::begin(kPrintableRanges), std::end(kPrintableRanges), ch,
-                             [](uint32_t c, const CodeRange& r) { return c < r.first; });
-  if (it == std::begin(kPrintableRanges)) return false;
+#include "pyrepr/unicode_printable.inc"
+
+// What differs in repr() between the Python releases pyrepr supports. Bool,
+// int, float, bytes, list, tuple, dict (and torch.Size, dtypes) print the
+// same in 3.11, 3.13 and 3.14; checked by tests/differential/gen_objects.py
+// run under each release's Python.
+struct PythonReprRules {
+  // odict_repr: since 3.12 (gh-101446) "OrderedDict({k: v, ...})", before
+  // "OrderedDict([(k, v), ...])". Empty: "OrderedDict()" in both.
+  bool odict_as_dict = false;
+  // Py_UNICODE_ISPRINTABLE: the Unicode database of this release (14.0 in
+  // 3.11, 15.1 in 3.13, 16.0 in 3.14) decides which non-ASCII code points
+  // str's repr keeps; the tables of every release up to it apply.
+  Version unicode_of = {3, 11};
+};
+
+PythonReprRules python_repr_rules(Version python) {
+  PythonReprRules r;
+  r.odict_as_dict = python >= Version{3, 12};
+  r.unicode_of = python;
+  return r;
+}
+
+bool in_ranges(const CodeRange* begin, const CodeRange* end, uint32_t ch) {
+  const CodeRange* it =
+      std::upper_bound(begin, end, ch, [](uint32_t c, const CodeRange& r) { return c < r.first; });
+  if (it == begin) return false;
   --it;
   return ch <= it->last;
+}
+
+// Py_UNICODE_ISPRINTABLE for a code point >= 0x80, under Python `python`.
+bool is_printable_non_ascii(uint32_t ch, Version python) {
+  for (const PrintableTable& table : kPrintableTables) {
+    if (table.python > python) break;
+    if (in_ranges(table.ranges, table.ranges + table.size, ch)) return true;
+  }
+  return false;
 }
 
 // Decodes one code point of UTF-8 starting at s[i] and advances i. Encoded
@@ -147,65 +184,111 @@ std::string size_repr(const Size& size) {
   return out;
 }
 
-// list_repr / tuplerepr: element reprs inserted verbatim.
-std::string seq_repr(const std::vector<Object>& items, const char* open, const char* close,
-                     bool is_tuple) {
-  std::string out = open;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ", ";
-    out += repr(items[i]);
-  }
-  if (is_tuple && items.size() == 1) out += ',';
-  out += close;
-  return out;
-}
+// unicode_repr (Objects/unicodeobject.c) under the given release's Unicode
+// tables.
+std::string str_repr_under(const std::string& s, const PythonReprRules& rules) {
+  std::vector<uint32_t> cps;
+  cps.reserve(s.size());
+  for (size_t i = 0; i < s.size();) cps.push_back(decode_utf8(s, i));
 
-// dict_repr, and odict_repr of Python 3.11 ("OrderedDict([(k, v), ...])").
-std::string dict_repr(const Dict& dict) {
+  const bool squote = std::find(cps.begin(), cps.end(), uint32_t('\'')) != cps.end();
+  const bool dquote = std::find(cps.begin(), cps.end(), uint32_t('"')) != cps.end();
+  const uint32_t quote = (squote && !dquote) ? uint32_t{'"'} : uint32_t{'\''};
+
   std::string out;
-  if (dict.ordered) {
-    if (dict.items.empty()) return "OrderedDict()";
-    out = "OrderedDict([";
-    for (size_t i = 0; i < dict.items.size(); ++i) {
-      if (i) out += ", ";
-      out += '(';
-      out += repr(dict.items[i].first);
-      out += ", ";
-      out += repr(dict.items[i].second);
-      out += ')';
+  out.reserve(s.size() + 2);
+  out += static_cast<char>(quote);
+  for (const uint32_t ch : cps) {
+    if (ch == quote || ch == '\\') {
+      out += '\\';
+      out += static_cast<char>(ch);
+    } else if (ch == '\t') {
+      out += "\\t";
+    } else if (ch == '\n') {
+      out += "\\n";
+    } else if (ch == '\r') {
+      out += "\\r";
+    } else if (ch < ' ' || ch == 0x7f) {
+      append_hex_escape(out, 'x', ch, 2);
+    } else if (ch < 0x7f) {
+      out += static_cast<char>(ch);
+    } else if (is_printable_non_ascii(ch, rules.unicode_of)) {
+      append_utf8(out, ch);
+    } else if (ch <= 0xff) {
+      append_hex_escape(out, 'x', ch, 2);
+    } else if (ch <= 0xffff) {
+      append_hex_escape(out, 'u', ch, 4);
+    } else {
+      append_hex_escape(out, 'U', ch, 8);
     }
-    out += "])";
-    return out;
   }
-  out = "{";
-  for (size_t i = 0; i < dict.items.size(); ++i) {
-    if (i) out += ", ";
-    out += repr(dict.items[i].first);
-    out += ": ";
-    out += repr(dict.items[i].second);
-  }
-  out += '}';
+  out += static_cast<char>(quote);
   return out;
 }
 
+// repr() of every value in an Object tree, under one output's options.
 struct ReprVisitor {
+  const PrintOptions& options;
+  PythonReprRules rules;
+
+  std::string repr_of(const Object& obj) const { return std::visit(*this, obj.value()); }
+
   std::string operator()(const None&) const { return "None"; }
   std::string operator()(bool v) const { return v ? "True" : "False"; }
   std::string operator()(int64_t v) const { return std::to_string(v); }
   std::string operator()(const BigInt& v) const { return v.decimal; }
   std::string operator()(double v) const { return float_repr(v); }
-  std::string operator()(const std::string& v) const { return str_repr(v); }
+  std::string operator()(const std::string& v) const { return str_repr_under(v, rules); }
   std::string operator()(const Bytes& v) const { return bytes_repr(v.data); }
   std::string operator()(const TensorValue& v) const {
-    const detail::OptionsSnapshot snapshot;  // the enclosing output's options
-    return v.is_parameter ? parameter_repr(v.tensor, snapshot.options())
-                          : pyrepr::repr(v.tensor, snapshot.options());
+    return v.is_parameter ? parameter_repr(v.tensor, options) : pyrepr::repr(v.tensor, options);
   }
   std::string operator()(const Size& v) const { return size_repr(v); }
   std::string operator()(const Global& v) const { return v.module + "." + v.name; }
   std::string operator()(const List& v) const { return seq_repr(v, "[", "]", false); }
   std::string operator()(const Tuple& v) const { return seq_repr(v.items, "(", ")", true); }
   std::string operator()(const Dict& v) const { return dict_repr(v); }
+
+  // list_repr / tuplerepr: element reprs inserted verbatim.
+  std::string seq_repr(const std::vector<Object>& items, const char* open, const char* close,
+                       bool is_tuple) const {
+    std::string out = open;
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (i) out += ", ";
+      out += repr_of(items[i]);
+    }
+    if (is_tuple && items.size() == 1) out += ',';
+    out += close;
+    return out;
+  }
+
+  // dict_repr, and odict_repr: "OrderedDict({k: v, ...})" since Python 3.12,
+  // "OrderedDict([(k, v), ...])" before; "OrderedDict()" when empty.
+  std::string dict_repr(const Dict& dict) const {
+    if (dict.ordered && dict.items.empty()) return "OrderedDict()";
+    if (dict.ordered && !rules.odict_as_dict) {
+      std::string out = "OrderedDict([";
+      for (size_t i = 0; i < dict.items.size(); ++i) {
+        if (i) out += ", ";
+        out += '(';
+        out += repr_of(dict.items[i].first);
+        out += ", ";
+        out += repr_of(dict.items[i].second);
+        out += ')';
+      }
+      out += "])";
+      return out;
+    }
+    std::string out = dict.ordered ? "OrderedDict({" : "{";
+    for (size_t i = 0; i < dict.items.size(); ++i) {
+      if (i) out += ", ";
+      out += repr_of(dict.items[i].first);
+      out += ": ";
+      out += repr_of(dict.items[i].second);
+    }
+    out += dict.ordered ? "})" : "}";
+    return out;
+  }
 };
 
 }  // namespace
@@ -257,48 +340,14 @@ std::string float_repr(double v) {
 }
 
 std::string str_repr(const std::string& s) {
-  std::vector<uint32_t> cps;
-  cps.reserve(s.size());
-  for (size_t i = 0; i < s.size();) cps.push_back(decode_utf8(s, i));
-
-  const bool squote = std::find(cps.begin(), cps.end(), uint32_t('\'')) != cps.end();
-  const bool dquote = std::find(cps.begin(), cps.end(), uint32_t('"')) != cps.end();
-  const uint32_t quote = (squote && !dquote) ? uint32_t{'"'} : uint32_t{'\''};
-
-  std::string out;
-  out.reserve(s.size() + 2);
-  out += static_cast<char>(quote);
-  for (const uint32_t ch : cps) {
-    if (ch == quote || ch == '\\') {
-      out += '\\';
-      out += static_cast<char>(ch);
-    } else if (ch == '\t') {
-      out += "\\t";
-    } else if (ch == '\n') {
-      out += "\\n";
-    } else if (ch == '\r') {
-      out += "\\r";
-    } else if (ch < ' ' || ch == 0x7f) {
-      append_hex_escape(out, 'x', ch, 2);
-    } else if (ch < 0x7f) {
-      out += static_cast<char>(ch);
-    } else if (is_printable_non_ascii(ch)) {
-      append_utf8(out, ch);
-    } else if (ch <= 0xff) {
-      append_hex_escape(out, 'x', ch, 2);
-    } else if (ch <= 0xffff) {
-      append_hex_escape(out, 'u', ch, 4);
-    } else {
-      append_hex_escape(out, 'U', ch, 8);
-    }
-  }
-  out += static_cast<char>(quote);
-  return out;
+  const detail::OptionsSnapshot snapshot;
+  return str_repr_under(s, python_repr_rules(snapshot.options().rules.python));
 }
 
 std::string repr(const Object& obj) {
   const detail::OptionsSnapshot snapshot;  // every tensor inside prints with the same options
-  return std::visit(ReprVisitor{}, obj.value());
+  const PrintOptions& options = snapshot.options();
+  return ReprVisitor{options, python_repr_rules(options.rules.python)}.repr_of(obj);
 }
 
 std::string str(const Object& obj) {

@@ -2,6 +2,9 @@
 // float, str, bytes, tensors and Parameters, torch.Size, list, tuple, dict,
 // OrderedDict, torch globals such as dtypes), with Python's repr/str,
 // print() and IPython's display of them.
+//
+// They print by the rules of the Python release in the print options
+// (PrintOptions::rules.python, see versions.hpp), read once per output.
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -47,7 +50,9 @@ struct Tuple {
 };
 struct Dict {
   std::vector<std::pair<Object, Object>> items;
-  bool ordered = false;  // collections.OrderedDict: "OrderedDict([(k, v), ...])"
+  // collections.OrderedDict: repr "OrderedDict([(k, v), ...])" under Python
+  // 3.11, "OrderedDict({k: v, ...})" under 3.12 and later (rules.python).
+  bool ordered = false;
 };
 
 class Object {
@@ -117,7 +122,9 @@ std::string str(const Object& obj);
 // (0.1 -> "0.1", 1e16 -> "1e+16", 3.0 -> "3.0", nan -> "nan").
 std::string float_repr(double v);
 // Python's repr of a str: quotes chosen as Python does, escapes for
-// control characters; UTF-8 text is kept as is.
+// control characters and for the code points that str.isprintable() rejects
+// in the Unicode database of the Python release of the global print options
+// (rules.python); other UTF-8 text is kept as is.
 std::string str_repr(const std::string& s);
 
 // IPython's text/plain display of a cell's last expression

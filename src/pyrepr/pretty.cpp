@@ -1,7 +1,24 @@
-// IPython 8.5's text/plain display of a value: a port of
-// IPython/lib/pretty.py (PrettyPrinter / RepresentationPrinter, itself after
-// Ruby's prettyprint.rb) with the printers that Jupyter's PlainTextFormatter
-// (IPython/core/formatters.py) installs. Classes, methods and functions keep
+// IPython's text/plain display of a value: a port of IPython/lib/pretty.py
+// (PrettyPrinter / RepresentationPrinter, itself after Ruby's
+// prettyprint.rb) with the printers that Jupyter's PlainTextFormatter
+// (IPython/core/formatters.py) installs.
+//
+// Which IPython: PrintOptions::rules.python names a Python release, and it
+// stands for the IPython that release's Debian ships with it:
+//   Python 3.11 -> IPython 8.5  (Debian 12, python3-ipython 8.5.0)
+//   Python 3.13 -> IPython 8.35 (Debian 13)
+//   Python 3.14 -> IPython 9.11 (Debian unstable)
+// Between these, lib/pretty.py and core/formatters.py differ in nothing that
+// changes the text of a value of the Object model: the changes are the
+// __repr__ lookup for classes (same result for every type here), Counter's
+// item order, re flags, PEP 649 signatures, typing and comments. Every
+// difference in the text comes from the repr() of the leaves (object.cpp,
+// e.g. str's printable table). The OrderedDict printer is IPython's own
+// (CallExpression of the item list), so the display keeps
+// "OrderedDict([(k, v), ...])" even under Python 3.12+, whose repr() is
+// "OrderedDict({k: v, ...})".
+//
+// Classes, methods and functions keep
 // their Python names so both can be read side by side. Quirks of the Python
 // code are kept on purpose, since they can change the output:
 //  * GroupQueue::deq deletes stack[idx] with idx counted on the *reversed*

@@ -17,6 +17,15 @@ in a list saved with torch.save; objects_runner compares its own strings
 with these. The text/plain is computed with IPython's PlainTextFormatter
 (what the Jupyter kernel puts in an execute_result); the script checks that
 it equals IPython.lib.pretty.pretty(value, max_width=79) for every case.
+
+It runs under each supported release's Python (3.11 with torch 1.13, 3.13
+with torch 2.6, 3.14 with torch 2.14); objects_runner checks another
+release's cases under that release's rules, e.g. with Debian 13's Python in
+a chroot whose /wt-python is this worktree:
+
+    chroot TRIXIE /usr/bin/python3 /wt-python/tests/differential/gen_objects.py \\
+        --out /wt-python/build/objs_trixie.pt
+    build/bin/objects_runner --python-version 3.13 --torch-version 2.6 build/objs_trixie.pt
 """
 
 import argparse
@@ -235,6 +244,8 @@ def fixed_cases():
         "", "'", '"', "'\"", "a\\b", "\n\r\t\x00\x7f", "é中文😀", "\u2028\x85\xa0\xad", "x" * 200,
         b"", b"'", b'"', b"'\"", b"\x00\xff\\\n",
         [], (), {}, od(), [1], (1,), ((),), [[]], {1: {}}, od([(1, 2)]), od([("a", od())]),
+        od([((1, 2), "v")]), [od([("x", od([("y", 2)]))])], od([(1, {"k": od()})]),
+        od([("\u2427\u0cf3", "\U0001fae9")]),
         torch.Size([5, 1, 3]), torch.Size([]), torch.Size([0]), torch.float32, torch.int64,
         t1, t2, (t1,), (t2,), [t1, t2, t1], (t1, t2), {"a": t1, "b": t2},
         od([("w", t2), ("b", t1)]), [torch.nn.Parameter(torch.ones(1))],

@@ -1,7 +1,9 @@
 // repr/str/print/pretty of the Object model. Every expected string below was
 // produced by Python 3.11 (repr/str/print) or IPython 8.5
-// (IPython.lib.pretty.pretty, max_width=79); tests/differential/ checks the
-// same functions against live Python on thousands of random values.
+// (IPython.lib.pretty.pretty, max_width=79), and the version-dependent ones
+// also by Python 3.13 / IPython 8.35 and Python 3.14 / IPython 9.11 (Debian
+// 12, 13 and unstable); tests/differential/ checks the same functions against
+// live Python on thousands of random values.
 #include <ATen/ATen.h>
 
 #include <sstream>
@@ -9,6 +11,7 @@
 #include "catch.hpp"
 
 #include "pyrepr/object.hpp"
+#include "pyrepr/options.hpp"
 
 using pyrepr::BigInt;
 using pyrepr::Bytes;
@@ -30,6 +33,14 @@ namespace {
 Dict dict(std::vector<std::pair<Object, Object>> items) { return Dict{std::move(items), false}; }
 Dict ordered_dict(std::vector<std::pair<Object, Object>> items) {
   return Dict{std::move(items), true};
+}
+
+// The global print options with the rules of Python major.minor (and the
+// build's PyTorch rules), for a PrintOptionsGuard.
+pyrepr::PrintOptions under_python(int major, int minor) {
+  pyrepr::PrintOptions options = pyrepr::get_printoptions();
+  options.rules.python = pyrepr::Version{major, minor};
+  return options;
 }
 
 bool ends_with(const std::string& s, const std::string& tail) {
@@ -124,10 +135,6 @@ TEST_CASE("repr of containers", "[object]") {
   CHECK(repr(std::make_pair(1, 2.0)) == "(1, 2.0)");
   CHECK(repr(dict({})) == "{}");
   CHECK(repr(dict({{"a", 1}, {2, List{}}})) == "{'a': 1, 2: []}");
-  CHECK(repr(ordered_dict({})) == "OrderedDict()");
-  CHECK(repr(ordered_dict({{1, 2}})) == "OrderedDict([(1, 2)])");
-  CHECK(repr(ordered_dict({{"a", ordered_dict({})}, {"b", 1}})) ==
-        "OrderedDict([('a', OrderedDict()), ('b', 1)])");
   CHECK(repr(List{Global{"torch", "float32"}, Size{{2}}}) == "[torch.float32, torch.Size([2])]");
 }
 
@@ -175,8 +182,6 @@ TEST_CASE("pretty keeps short values on one line", "[object][pretty]") {
   CHECK(pretty(Tuple{{1}}) == "(1,)");
   CHECK(pretty(List{List{1, 2}, List{3, 4}}) == "[[1, 2], [3, 4]]");
   CHECK(pretty(List{1.5, -0.0, std::nan("")}) == "[1.5, -0.0, nan]");
-  CHECK(pretty(ordered_dict({})) == "OrderedDict()");
-  CHECK(pretty(ordered_dict({{1, 2}})) == "OrderedDict([(1, 2)])");
   CHECK(pretty(Size{{5, 1, 3}}) == "torch.Size([5, 1, 3])");
   CHECK(pretty(List{Global{"torch", "float32"}}) == "[torch.float32]");
   // 79 columns fit, 80 break.
@@ -244,4 +249,98 @@ TEST_CASE("pretty re-indents multi-line tensors", "[object][pretty]") {
   CHECK(pretty(List{Object(List{t2, List{t2}})}) ==
         "[[tensor([[0., 0., 0.],\n          [0., 0., 0.]]),\n  [tensor([[0., 0., 0.],\n           "
         "[0., 0., 0.]])]]]");
+}
+
+TEST_CASE("OrderedDict's repr follows the Python release, IPython's display does not",
+          "[object][versions]") {
+  const Object empty = ordered_dict({});
+  const Object one = ordered_dict({{1, 2}});
+  const Object nested = ordered_dict({{"a", ordered_dict({})}, {"b", 1}});
+  const Object in_list = List{ordered_dict({{"x", ordered_dict({{"y", 2}})}})};
+  const Object tuple_key = ordered_dict({{Tuple{{1, 2}}, "v"}});
+  const Object dict_value = ordered_dict({{1, dict({{"k", ordered_dict({})}})}});
+  const Object with_tensor = ordered_dict({{"w", at::ones({2})}});
+  const auto printed = [](const Object& v) {
+    std::ostringstream os;
+    pyrepr::print_to(os, {v, "x", v}, pyrepr::PrintKw{" | ", "<end>\n"});
+    return os.str();
+  };
+
+  SECTION("Python 3.11: OrderedDict([(k, v), ...])") {
+    const pyrepr::PrintOptionsGuard guard(under_python(3, 11));
+    CHECK(repr(empty) == "OrderedDict()");
+    CHECK(repr(one) == "OrderedDict([(1, 2)])");
+    CHECK(repr(nested) == "OrderedDict([('a', OrderedDict()), ('b', 1)])");
+    CHECK(repr(in_list) == "[OrderedDict([('x', OrderedDict([('y', 2)]))])]");
+    CHECK(repr(tuple_key) == "OrderedDict([((1, 2), 'v')])");
+    CHECK(repr(dict_value) == "OrderedDict([(1, {'k': OrderedDict()})])");
+    CHECK(repr(with_tensor) == "OrderedDict([('w', tensor([1., 1.]))])");
+    CHECK(str(one) == "OrderedDict([(1, 2)])");
+    CHECK(printed(one) == "OrderedDict([(1, 2)]) | x | OrderedDict([(1, 2)])<end>\n");
+  }
+  for (const int minor : {13, 14}) {
+    DYNAMIC_SECTION("Python 3." << minor << ": OrderedDict({k: v, ...})") {
+      const pyrepr::PrintOptionsGuard guard(under_python(3, minor));
+      CHECK(repr(empty) == "OrderedDict()");
+      CHECK(repr(one) == "OrderedDict({1: 2})");
+      CHECK(repr(nested) == "OrderedDict({'a': OrderedDict(), 'b': 1})");
+      CHECK(repr(in_list) == "[OrderedDict({'x': OrderedDict({'y': 2})})]");
+      CHECK(repr(tuple_key) == "OrderedDict({(1, 2): 'v'})");
+      CHECK(repr(dict_value) == "OrderedDict({1: {'k': OrderedDict()}})");
+      CHECK(repr(with_tensor) == "OrderedDict({'w': tensor([1., 1.])})");
+      CHECK(str(one) == "OrderedDict({1: 2})");
+      CHECK(printed(one) == "OrderedDict({1: 2}) | x | OrderedDict({1: 2})<end>\n");
+    }
+  }
+  for (const int minor : {11, 13, 14}) {
+    DYNAMIC_SECTION("IPython of Python 3." << minor << ": OrderedDict([(k, v), ...])") {
+      const pyrepr::PrintOptionsGuard guard(under_python(3, minor));
+      CHECK(pretty(empty) == "OrderedDict()");
+      CHECK(pretty(one) == "OrderedDict([(1, 2)])");
+      CHECK(pretty(nested) == "OrderedDict([('a', OrderedDict()), ('b', 1)])");
+      CHECK(pretty(in_list) == "[OrderedDict([('x', OrderedDict([('y', 2)]))])]");
+      CHECK(pretty(tuple_key) == "OrderedDict([((1, 2), 'v')])");
+      CHECK(pretty(dict_value) == "OrderedDict([(1, {'k': OrderedDict()})])");
+      const std::string a40(40, 'a'), b40(40, 'b');
+      CHECK(pretty(ordered_dict({{a40, 1}, {b40, 2}})) ==
+            "OrderedDict([('" + a40 + "', 1),\n             ('" + b40 + "', 2)])");
+    }
+  }
+}
+
+TEST_CASE("str's repr keeps the code points printable in the Python release's Unicode",
+          "[object][versions]") {
+  // x; U+0CF3, U+2FFC, U+31EF, U+1F6DC (new in Unicode 15.0/15.1: Python
+  // 3.13); U+2427, U+A7CB, U+1FAE9 (Unicode 16.0: Python 3.14); U+4E2D
+  // (printable in all); U+0378 (unassigned in all).
+  const std::string s = "x\u0cf3\u2ffc\u31ef\U0001f6dc\u2427\ua7cb\U0001fae9\u4e2d\u0378";
+  SECTION("Python 3.11 (Unicode 14.0)") {
+    const pyrepr::PrintOptionsGuard guard(under_python(3, 11));
+    const std::string expected =
+        "'x\\u0cf3\\u2ffc\\u31ef\\U0001f6dc\\u2427\\ua7cb\\U0001fae9\u4e2d\\u0378'";
+    CHECK(str_repr(s) == expected);
+    CHECK(repr(s) == expected);
+    CHECK(pretty(List{s}) == "[" + expected + "]");
+    CHECK(repr(ordered_dict({{"\u2427", 1}})) == "OrderedDict([('\\u2427', 1)])");
+  }
+  SECTION("Python 3.13 (Unicode 15.1)") {
+    const pyrepr::PrintOptionsGuard guard(under_python(3, 13));
+    const std::string expected =
+        "'x\u0cf3\u2ffc\u31ef\U0001f6dc\\u2427\\ua7cb\\U0001fae9\u4e2d\\u0378'";
+    CHECK(str_repr(s) == expected);
+    CHECK(repr(s) == expected);
+    CHECK(pretty(List{s}) == "[" + expected + "]");
+    CHECK(repr(ordered_dict({{"\u2427", 1}})) == "OrderedDict({'\\u2427': 1})");
+    CHECK(pretty(ordered_dict({{"\u2427", 1}})) == "OrderedDict([('\\u2427', 1)])");
+  }
+  SECTION("Python 3.14 (Unicode 16.0)") {
+    const pyrepr::PrintOptionsGuard guard(under_python(3, 14));
+    const std::string expected =
+        "'x\u0cf3\u2ffc\u31ef\U0001f6dc\u2427\ua7cb\U0001fae9\u4e2d\\u0378'";
+    CHECK(str_repr(s) == expected);
+    CHECK(repr(s) == expected);
+    CHECK(pretty(List{s}) == "[" + expected + "]");
+    CHECK(repr(ordered_dict({{"\u2427", 1}})) == "OrderedDict({'\u2427': 1})");
+    CHECK(pretty(ordered_dict({{"\u2427", 1}})) == "OrderedDict([('\u2427', 1)])");
+  }
 }
