@@ -2,6 +2,7 @@
 // byte for byte, under the print options given on the command line.
 #include <ATen/core/Tensor.h>
 #include <c10/util/Exception.h>
+#include <torch/version.h>
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
@@ -62,6 +63,21 @@ const char* const kFooter =
     "printed (one line 'ptcat: error: FILE: why' on stderr; the other files are\n"
     "still printed); 2 for a bad option or value (one line on stderr, nothing\n"
     "printed).";
+
+// LibTorch's own warnings on stderr are not ptcat's output: e.g. LibTorch
+// 2.14 deprecates creating quantized tensors, which is how the reader
+// rebuilds the ones a file holds.
+class QuietWarnings : public c10::WarningHandler {
+ public:
+#if TORCH_VERSION_MAJOR >= 2
+  void process(const c10::Warning& /*warning*/) override {}
+  using Guard = c10::WarningUtils::WarningHandlerGuard;
+#else
+  using Guard = c10::WarningHandlerGuard;
+  void process(const c10::SourceLocation& /*where*/, const std::string& /*message*/,
+               bool /*verbatim*/) override {}
+#endif
+};
 
 struct UsageError {
   std::string message;
@@ -148,6 +164,8 @@ std::string render(const std::string& path, bool requires_grad) {
 }
 
 int run(int argc, char** argv) {
+  QuietWarnings quiet;
+  const QuietWarnings::Guard no_warnings(&quiet);
   CLI::App app{kDescription, "ptcat"};
   app.get_formatter()->column_width(34);
   app.footer(kFooter);

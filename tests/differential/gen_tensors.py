@@ -27,6 +27,10 @@ SPECIAL = [0.0, -0.0, math.nan, -math.nan, math.inf, -math.inf, 1.0, -1.0, 1e-4,
            1e15, 1e16, 1e17, 1e22, 1e23, -1e28, 1e31, 1e-5, 1e-10, 9.999999999999999e22]
 
 
+# Named tensors are gone from torch 2.14.
+NAMED_TENSORS = hasattr(torch.Tensor, 'refine_names')
+
+
 def random_shape(rng):
     nd = rng.choice([0, 1, 1, 1, 2, 2, 2, 3, 3, 4, 5, 6])
     shape = [rng.choice([0, 1, 1, 2, 2, 3, 4, 5, 7, 8]) if rng.random() < 0.9
@@ -152,7 +156,7 @@ def make_case(rng, i):
                 op = rng.choice(['requires_grad', 'clone', 'neg', 'mul', 'parameter'])
                 if dtype.is_complex and op == 'parameter':
                     op = 'requires_grad'
-        if op == 'none' and t.dim() >= 1 and rng.random() < 0.05:
+        if op == 'none' and t.dim() >= 1 and rng.random() < 0.05 and NAMED_TENSORS:
             names = [rng.choice(['N', 'C', 'H', None]) for _ in range(t.dim())]
             if len(set(n for n in names if n)) != len([n for n in names if n]):
                 names = None
