@@ -160,8 +160,14 @@ fi
 
 printf '\n%-9s %-8s %-7s %-8s %-7s %-7s %6s %6s %7s  %s\n' release torch python ipython g++ catch2 \
   passed failed seconds result
+total_passed=0
+total_failed=0
 for release in "${releases[@]}"; do
   # shellcheck disable=SC2086
   printf '%-9s %-8s %-7s %-8s %-7s %-7s %6s %6s %7s  %s\n' "$release" ${RESULT[$release]}
+  read -r _ _ _ _ _ p f _ <<<"${RESULT[$release]}"
+  total_passed=$((total_passed + p))
+  total_failed=$((total_failed + f))
 done
+echo "matrix: $total_passed passed, $total_failed failed"
 exit $overall
