@@ -119,8 +119,11 @@ run_release() {
     log "$release: ./run test"
     in_root "$dir" ./run test >>"$log_file" 2>&1 || status=1
   else
-    log "$release: ./run test -LE '^(lint|sanitize|tsan|soak)$'"
-    in_root "$dir" ./run test -LE '^(lint|sanitize|tsan|soak)$' >>"$log_file" 2>&1 || status=1
+    # ./run demo has built everything; ctest directly, so that the clang
+    # toolchain the excluded labels need is not installed for nothing.
+    log "$release: ctest -LE '^(lint|sanitize|tsan|soak)$'"
+    in_root "$dir" ctest --test-dir build --output-on-failure --parallel "$(nproc)" \
+      -LE '^(lint|sanitize|tsan|soak)$' >>"$log_file" 2>&1 || status=1
   fi
   # The cross-version corpus: what this release's Python saved and printed.
   log "$release: writing the cross-version corpus"

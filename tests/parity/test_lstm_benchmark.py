@@ -12,6 +12,7 @@ exit status 2, nothing measured).
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -76,7 +77,9 @@ with tempfile.TemporaryDirectory() as tmp:
     check("the machine is reported", "BLAS:" in out and "load average:" in out, out)
     if "openmp" not in out:
         print("note: the BLAS in use is not OpenBLAS's OpenMP build (install libopenblas0-openmp)")
-    check("stepwise and batched agree", "max |out_stepwise - out_batched|: 0.0" in out, out)
+    # 0.0 with torch 1.13 and 2.6; 2.14's kernels round differently (~7e-9)
+    diff = re.search(r"max \|out_stepwise - out_batched\|: (\S+)", out)
+    check("stepwise and batched agree", diff is not None and float(diff.group(1)) <= 1e-6, out)
     check("the table puts C++ and Python side by side",
           "| C++    stepwise ms  batched ms  speedup | Python stepwise ms  batched ms  speedup"
           in out, out)
