@@ -73,7 +73,7 @@ class QuietWarnings : public c10::WarningHandler {
   void process(const c10::Warning& /*warning*/) override {}
   using Guard = c10::WarningUtils::WarningHandlerGuard;
 #else
-  using Guard = c10::WarningHandlerGuard;
+  using Guard = c10::Warning::WarningHandlerGuard;
   void process(const c10::SourceLocation& /*where*/, const std::string& /*message*/,
                bool /*verbatim*/) override {}
 #endif
