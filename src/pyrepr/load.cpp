@@ -28,6 +28,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "pyrepr/torch_features.hpp"
 #include "pyrepr/unpickler.hpp"
 #include "pyrepr/zip_check.hpp"
 
@@ -1636,6 +1637,10 @@ class Unpickler {
 
 Object unpickle(const char* data, size_t size, const RecordLoader& records,
                 const UnpickleLimits& limits) {
+  // Building some tensors warns on stderr (2.14: "quantized tensor creation
+  // functions ... are deprecated"; 1.13: "Sparse CSR tensor support is in
+  // beta state"), where Python's torch.load warns through its warnings module.
+  QuietTorchWarnings quiet;
   try {
     Unpickler u(reinterpret_cast<const unsigned char*>(data), size, records, limits);
     return u.run();
@@ -1774,6 +1779,36 @@ Object load_guarded(const std::string& where, const std::function<Object()>& bod
 }
 
 }  // namespace
+
+namespace {
+
+// A c10 warning handler that drops every warning.
+class DropWarnings final : public c10::WarningHandler {
+ public:
+#if PYREPR_WARNING_HANDLER_TAKES_WARNING
+  void process(const c10::Warning& /*warning*/) override {}
+#else
+  void process(const c10::SourceLocation& /*where*/, const std::string& /*msg*/,
+               bool /*verbatim*/) override {}
+#endif
+};
+
+#if PYREPR_WARNING_HANDLER_TAKES_WARNING
+namespace warning_utils = c10::WarningUtils;
+#else
+namespace warning_utils = c10::Warning;
+#endif
+
+}  // namespace
+
+QuietTorchWarnings::QuietTorchWarnings() : previous_(warning_utils::get_warning_handler()) {
+  static DropWarnings drop;
+  warning_utils::set_warning_handler(&drop);
+}
+
+QuietTorchWarnings::~QuietTorchWarnings() {
+  warning_utils::set_warning_handler(static_cast<c10::WarningHandler*>(previous_));
+}
 
 Object load(const std::string& path) {
   return load_guarded(path, [&] {

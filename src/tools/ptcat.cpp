@@ -184,6 +184,9 @@ int run(int argc, char** argv) {
     return kExitUsage;
   }
   pyrepr::set_printoptions(args);
+  // stderr is for the error lines: LibTorch's warnings (printing a complex32
+  // tensor warns that ComplexHalf is experimental) are dropped.
+  pyrepr::QuietTorchWarnings quiet;
 
   int status = 0;
   for (const auto& path : files) {
