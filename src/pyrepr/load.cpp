@@ -1,8 +1,11 @@
-// Reading torch.save files (the zip format of PyTorch >= 1.6) as PyTorch
-// 1.13's torch.load does (torch/serialization.py, torch/_utils.py), with our
-// own pickle interpreter so that Python's types survive (OrderedDict vs dict,
-// Parameter, bool vs int, torch.Size, dtypes) and so that every byte of a
-// hostile file is validated before it is used.
+// Reading torch.save files (the zip format of PyTorch >= 1.6) as the
+// torch.load of PyTorch 1.13, 2.6 and 2.14 does (torch/serialization.py,
+// torch/_utils.py; what 2.x added: _rebuild_tensor_v3 over an UntypedStorage
+// for its new dtypes, the conj/neg metadata, sparse is_coalesced and the
+// compressed layouts, Parameters and tensors with Python state, the
+// byteorder record), with our own pickle interpreter so that Python's types
+// survive (OrderedDict vs dict, Parameter, bool vs int, torch.Size, dtypes)
+// and so that every byte of a hostile file is validated before it is used.
 #include "pyrepr/load.hpp"
 
 #include <ATen/ATen.h>
@@ -14,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -24,8 +28,13 @@
 #include <optional>
 #include <unordered_map>
 
+#include "pyrepr/torch_features.hpp"
 #include "pyrepr/unpickler.hpp"
 #include "pyrepr/zip_check.hpp"
+
+#ifndef PYREPR_TORCH_VERSION
+#error "PYREPR_TORCH_VERSION (the LibTorch version, e.g. \"1.13.1\") is set by src/CMakeLists.txt"
+#endif
 
 namespace pyrepr {
 namespace detail {
@@ -178,9 +187,15 @@ enum class Fn : uint8_t {
   OrderedDict,
   RebuildTensor,
   RebuildTensorV2,
+  RebuildTensorV3,  // PyTorch 2.x: the dtypes saved with an UntypedStorage
   RebuildParameter,
+  RebuildParameterWithState,  // PyTorch 2.x: a Parameter with Python attributes
+  RebuildFromTypeV2,          // a Tensor with Python attributes (1.13 and 2.x)
+  RebuildFromType,            // its legacy form
   RebuildQTensor,
   RebuildSparse,
+  RebuildSparseCsr,  // PyTorch 1.13's name for compressed layouts
+  TensorType,        // the class torch.Tensor, an argument of _rebuild_from_type_v2
   TorchSize,
   GetLayout,
   CodecsEncode,
@@ -189,11 +204,12 @@ enum class Fn : uint8_t {
 
 struct Node {
   Kind kind = Kind::None;
-  bool flag = false;  // Bool: value; Dict: ordered; Tensor: is_parameter
+  bool flag = false;  // Bool: value; Dict: ordered; Tensor: is_parameter; Storage: untyped
   bool visiting = false;
   Fn fn = Fn::Value;
   at::ScalarType dtype = at::kFloat;  // StorageType, Storage
   int64_t i = 0;                      // Int; Storage: numel
+  uint64_t nbytes = 0;                // Storage: its size in bytes
   double f = 0;
   std::string s;             // Str, Bytes, BigInt decimal, Global module, Storage key
   std::string name;          // Global name
@@ -242,6 +258,107 @@ std::string global_name(const Node* g) { return g->s + "." + g->name; }
 // ---------------------------------------------------------------------------
 // dtypes, storages, layouts, qschemes
 
+// Every dtype a torch.save file can name (torch.<name>, Python's aliases
+// included) in PyTorch 1.13, 2.6 and 2.14: the name repr() prints, and the
+// name of its c10::ScalarType enumerator. The LibTorch compiled against may
+// lack the enumerator (1.13 has no float8 or uint16): see built_scalar_type.
+struct DtypeName {
+  const char* python;     // torch.<python>
+  const char* canonical;  // what repr(dtype) prints after "torch."
+  const char* c10;        // at::ScalarType::<c10>
+};
+constexpr DtypeName kDtypes[] = {
+    {"float32", "float32", "Float"},
+    {"float", "float32", "Float"},
+    {"float64", "float64", "Double"},
+    {"double", "float64", "Double"},
+    {"float16", "float16", "Half"},
+    {"half", "float16", "Half"},
+    {"bfloat16", "bfloat16", "BFloat16"},
+    {"uint8", "uint8", "Byte"},
+    {"int8", "int8", "Char"},
+    {"int16", "int16", "Short"},
+    {"short", "int16", "Short"},
+    {"int32", "int32", "Int"},
+    {"int", "int32", "Int"},
+    {"int64", "int64", "Long"},
+    {"long", "int64", "Long"},
+    {"bool", "bool", "Bool"},
+    {"complex32", "complex32", "ComplexHalf"},
+    {"chalf", "complex32", "ComplexHalf"},
+    {"complex64", "complex64", "ComplexFloat"},
+    {"cfloat", "complex64", "ComplexFloat"},
+    {"complex128", "complex128", "ComplexDouble"},
+    {"cdouble", "complex128", "ComplexDouble"},
+    {"quint8", "quint8", "QUInt8"},
+    {"qint8", "qint8", "QInt8"},
+    {"qint32", "qint32", "QInt32"},
+    {"quint4x2", "quint4x2", "QUInt4x2"},
+    {"quint2x4", "quint2x4", "QUInt2x4"},
+    // PyTorch 2.x: saved as an UntypedStorage and _rebuild_tensor_v3
+    {"float8_e5m2", "float8_e5m2", "Float8_e5m2"},
+    {"float8_e4m3fn", "float8_e4m3fn", "Float8_e4m3fn"},
+    {"float8_e5m2fnuz", "float8_e5m2fnuz", "Float8_e5m2fnuz"},
+    {"float8_e4m3fnuz", "float8_e4m3fnuz", "Float8_e4m3fnuz"},
+    {"float8_e8m0fnu", "float8_e8m0fnu", "Float8_e8m0fnu"},
+    {"float4_e2m1fn_x2", "float4_e2m1fn_x2", "Float4_e2m1fn_x2"},
+    {"uint16", "uint16", "UInt16"},
+    {"uint32", "uint32", "UInt32"},
+    {"uint64", "uint64", "UInt64"},
+    {"bits1x8", "bits1x8", "Bits1x8"},
+    {"bits2x4", "bits2x4", "Bits2x4"},
+    {"bits4x2", "bits4x2", "Bits4x2"},
+    {"bits8", "bits8", "Bits8"},
+    {"bits16", "bits16", "Bits16"},
+    {"bcomplex32", "bcomplex32", "BComplex32"},
+    // PyTorch 2.x: dtypes without storage (torch.save refuses their tensors)
+    {"uint1", "uint1", "UInt1"},
+    {"uint2", "uint2", "UInt2"},
+    {"uint3", "uint3", "UInt3"},
+    {"uint4", "uint4", "UInt4"},
+    {"uint5", "uint5", "UInt5"},
+    {"uint6", "uint6", "UInt6"},
+    {"uint7", "uint7", "UInt7"},
+    {"int1", "int1", "Int1"},
+    {"int2", "int2", "Int2"},
+    {"int3", "int3", "Int3"},
+    {"int4", "int4", "Int4"},
+    {"int5", "int5", "Int5"},
+    {"int6", "int6", "Int6"},
+    {"int7", "int7", "Int7"},
+};
+
+const DtypeName* find_dtype(const std::string& python_name) {
+  for (const auto& d : kDtypes)
+    if (python_name == d.python) return &d;
+  return nullptr;
+}
+
+// The ScalarType named `c10_name` if the LibTorch compiled against has it.
+// The table comes from LibTorch's own list of its enumerators, so no
+// enumerator is named here and this compiles against 1.13, 2.6 and 2.14.
+std::optional<at::ScalarType> built_scalar_type(const std::string& c10_name) {
+#define PYREPR_SCALAR_TYPE_ENTRY(ctype, name) {#name, at::ScalarType::name},
+  static const std::pair<const char*, at::ScalarType> built[] = {
+      AT_FORALL_SCALAR_TYPES_WITH_COMPLEX_AND_QINTS(PYREPR_SCALAR_TYPE_ENTRY)};
+#undef PYREPR_SCALAR_TYPE_ENTRY
+  for (const auto& [name, type] : built)
+    if (c10_name == name) return type;
+  return std::nullopt;
+}
+
+// The ScalarType of torch.<canonical>, or one error line naming the dtype
+// when this build's LibTorch does not have it.
+at::ScalarType scalar_type_of(const std::string& canonical, const char* fn) {
+  const DtypeName* d = find_dtype(canonical);
+  if (!d) fail(std::string(fn) + ": torch." + printable(canonical) + " is not a dtype");
+  if (auto st = built_scalar_type(d->c10)) return *st;
+  fail("dtype torch." + canonical + " is not supported by this build: its LibTorch (" +
+       PYREPR_TORCH_VERSION + ") has no " + d->c10 + " tensors");
+}
+
+// The storage classes torch.save names in persistent ids (before PyTorch 2.x
+// introduced UntypedStorage for the new dtypes, one class per dtype).
 struct StorageName {
   const char* name;
   at::ScalarType dtype;
@@ -266,55 +383,19 @@ constexpr StorageName kStorageTypes[] = {
     {"QUInt2x4Storage", at::kQUInt2x4},
 };
 
-// torch.<name> for dtypes, with Python's aliases mapped to the name repr() prints.
+// torch.<name> for dtypes, layouts and qschemes, with Python's aliases mapped
+// to the name repr() prints.
 std::optional<std::string> canonical_torch_value(const std::string& name) {
-  static const std::map<std::string, std::string> values = {
-      // dtypes
-      {"float32", "float32"},
-      {"float", "float32"},
-      {"float64", "float64"},
-      {"double", "float64"},
-      {"float16", "float16"},
-      {"half", "float16"},
-      {"bfloat16", "bfloat16"},
-      {"uint8", "uint8"},
-      {"int8", "int8"},
-      {"int16", "int16"},
-      {"short", "int16"},
-      {"int32", "int32"},
-      {"int", "int32"},
-      {"int64", "int64"},
-      {"long", "int64"},
-      {"bool", "bool"},
-      {"complex32", "complex32"},
-      {"chalf", "complex32"},
-      {"complex64", "complex64"},
-      {"cfloat", "complex64"},
-      {"complex128", "complex128"},
-      {"cdouble", "complex128"},
-      {"quint8", "quint8"},
-      {"qint8", "qint8"},
-      {"qint32", "qint32"},
-      {"quint4x2", "quint4x2"},
-      {"quint2x4", "quint2x4"},
+  if (const DtypeName* d = find_dtype(name)) return std::string(d->canonical);
+  static const char* const others[] = {
       // layouts
-      {"strided", "strided"},
-      {"sparse_coo", "sparse_coo"},
-      {"sparse_csr", "sparse_csr"},
-      {"sparse_csc", "sparse_csc"},
-      {"sparse_bsr", "sparse_bsr"},
-      {"sparse_bsc", "sparse_bsc"},
-      {"_mkldnn", "_mkldnn"},
+      "strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc", "_mkldnn",
       // qschemes
-      {"per_tensor_affine", "per_tensor_affine"},
-      {"per_channel_affine", "per_channel_affine"},
-      {"per_tensor_symmetric", "per_tensor_symmetric"},
-      {"per_channel_symmetric", "per_channel_symmetric"},
-      {"per_channel_affine_float_qparams", "per_channel_affine_float_qparams"},
-  };
-  auto it = values.find(name);
-  if (it == values.end()) return std::nullopt;
-  return it->second;
+      "per_tensor_affine", "per_channel_affine", "per_tensor_symmetric", "per_channel_symmetric",
+      "per_channel_affine_float_qparams"};
+  for (const char* o : others)
+    if (name == o) return name;
+  return std::nullopt;
 }
 
 bool is_layout_name(const std::string& n) {
@@ -523,18 +604,28 @@ class Unpickler {
         }
       }
     }
-    if (module == "torch" && name == "UntypedStorage") {
-      Node* g = make_global("torch", name, Fn::StorageType);
+    // PyTorch 2.x's storage of the new dtypes: bytes, its dtype an argument
+    // of _rebuild_tensor_v3.
+    if ((module == "torch" || module == "torch.storage") && name == "UntypedStorage") {
+      Node* g = make_global(module, name, Fn::StorageType);
       g->dtype = at::kByte;
+      g->flag = true;
       return g;
     }
     static const std::map<std::pair<std::string, std::string>, Fn> callables = {
         {{"collections", "OrderedDict"}, Fn::OrderedDict},
         {{"torch._utils", "_rebuild_tensor"}, Fn::RebuildTensor},
         {{"torch._utils", "_rebuild_tensor_v2"}, Fn::RebuildTensorV2},
+        {{"torch._utils", "_rebuild_tensor_v3"}, Fn::RebuildTensorV3},
         {{"torch._utils", "_rebuild_parameter"}, Fn::RebuildParameter},
+        {{"torch._utils", "_rebuild_parameter_with_state"}, Fn::RebuildParameterWithState},
+        {{"torch._tensor", "_rebuild_from_type_v2"}, Fn::RebuildFromTypeV2},
+        {{"torch._tensor", "_rebuild_from_type"}, Fn::RebuildFromType},
+        {{"torch._tensor", "Tensor"}, Fn::TensorType},
+        {{"torch", "Tensor"}, Fn::TensorType},
         {{"torch._utils", "_rebuild_qtensor"}, Fn::RebuildQTensor},
         {{"torch._utils", "_rebuild_sparse_tensor"}, Fn::RebuildSparse},
+        {{"torch._utils", "_rebuild_sparse_csr_tensor"}, Fn::RebuildSparseCsr},
         {{"torch", "Size"}, Fn::TorchSize},
         {{"torch.serialization", "_get_layout"}, Fn::GetLayout},
         {{"_codecs", "encode"}, Fn::CodecsEncode},
@@ -595,9 +686,11 @@ class Unpickler {
     }
   }
 
-  // Checks that size/stride/offset address elements inside the storage.
-  static void check_geometry(const Node* storage, int64_t offset, const std::vector<int64_t>& size,
-                             const std::vector<int64_t>& stride, const char* fn) {
+  // Checks that size/stride/offset address elements inside the storage, which
+  // holds `capacity` elements of the tensor's dtype.
+  static void check_geometry(const Node* storage, int64_t capacity, int64_t offset,
+                             const std::vector<int64_t>& size, const std::vector<int64_t>& stride,
+                             const char* fn) {
     if (size.size() != stride.size())
       fail(std::string(fn) + ": size has " + std::to_string(size.size()) +
            " dimensions but stride has " + std::to_string(stride.size()));
@@ -622,10 +715,10 @@ class Unpickler {
           __builtin_add_overflow(last, span, &last))
         fail(std::string(fn) + ": size and stride address elements beyond any storage");
     }
-    if (last >= storage->i)
+    if (last >= capacity)
       fail(std::string(fn) + ": size " + dims_text(size) + ", stride " + dims_text(stride) +
            " and offset " + std::to_string(offset) + " reach element " + std::to_string(last) +
-           " but storage data/" + storage->s + " has " + std::to_string(storage->i) + " elements");
+           " but storage data/" + storage->s + " has " + std::to_string(capacity) + " elements");
   }
   static std::string dims_text(const std::vector<int64_t>& v) {
     std::string s = "(";
@@ -640,38 +733,110 @@ class Unpickler {
     return n;
   }
 
-  // torch._utils._rebuild_tensor(_v2)
-  Node* rebuild_tensor(const std::vector<Node*>& args, bool v2) {
-    const char* fn = v2 ? "_rebuild_tensor_v2" : "_rebuild_tensor";
-    expect_args(args, v2 ? 6 : 4, fn);
+  // torch._utils._rebuild_tensor(storage, offset, size, stride),
+  // _rebuild_tensor_v2(storage, offset, size, stride, requires_grad, hooks[, metadata])
+  // and, in PyTorch 2.x for the dtypes saved with an UntypedStorage,
+  // _rebuild_tensor_v3(storage, offset, size, stride, requires_grad, hooks, dtype[, metadata]).
+  // The metadata argument (2.x) sets the conj and neg bits.
+  Node* rebuild_tensor(const std::vector<Node*>& args, int version) {
+    const char* fn = version == 1   ? "_rebuild_tensor"
+                     : version == 2 ? "_rebuild_tensor_v2"
+                                    : "_rebuild_tensor_v3";
+    const size_t required = version == 1 ? 4 : version == 2 ? 6 : 7;
+    const size_t allowed = version == 1 ? 4 : required + 1;
+    if (args.size() < required || args.size() > allowed)
+      fail(std::string(fn) + " takes " +
+           (required == allowed
+                ? std::to_string(required)
+                : "from " + std::to_string(required) + " to " + std::to_string(allowed)) +
+           " arguments but " + std::to_string(args.size()) + " were given");
     const Node* st = args[0];
     if (st->kind != Kind::Storage)
       fail(std::string(fn) + ": expected a storage, not " + kind_name(st));
-    if (at::isQIntType(st->dtype))
+    at::ScalarType dtype = st->dtype;
+    if (version == 3) {
+      const Node* d = args[6];
+      if (d->kind != Kind::Global || d->fn != Fn::Value || d->s != "torch" || !find_dtype(d->name))
+        fail(std::string(fn) + ": dtype must be a torch.dtype, not " +
+             (d->kind == Kind::Global ? global_name(d) : std::string(kind_name(d))));
+      dtype = scalar_type_of(d->name, fn);
+    }
+    if (at::isQIntType(dtype))
       fail(std::string(fn) + ": cannot build a plain tensor of quantized dtype " +
-           c10::toString(st->dtype));
+           c10::toString(dtype));
+    const auto itemsize = static_cast<int64_t>(c10::elementSize(dtype));
+    if (itemsize <= 0)
+      fail(std::string(fn) + ": dtype " + c10::toString(dtype) + " has no storage");
     int64_t offset = int_arg(args[1], fn, "storage_offset");
     auto size = ints_arg(args[2], fn, "size");
     auto stride = ints_arg(args[3], fn, "stride");
-    bool rg = v2 ? bool_arg(args[4], fn, "requires_grad") : false;
-    check_geometry(st, offset, size, stride, fn);
+    bool rg = version > 1 ? bool_arg(args[4], fn, "requires_grad") : false;
+    const Node* metadata = args.size() == allowed && version > 1 ? args.back() : nullptr;
+    check_geometry(st, static_cast<int64_t>(st->nbytes) / itemsize, offset, size, stride, fn);
+    if (dtype == at::kBool && st->dtype != at::kBool) check_bool_bytes(st, fn);
     at::Tensor t;
     try {
-      t = at::empty({0}, at::TensorOptions().dtype(st->dtype));
+      // torch.empty((0,), dtype) then set_, as Python does; built directly
+      // because empty() warns on stderr for complex32 and bcomplex32.
+      t = at::detail::make_tensor<c10::TensorImpl>(c10::Storage(st->storage),
+                                                   c10::DispatchKeySet(c10::DispatchKey::CPU),
+                                                   c10::scalarTypeToTypeMeta(dtype));
       t.set_(st->storage, offset, size, stride);
     } catch (const c10::Error& e) {
       fail(std::string(fn) + ": " + c10_message(e));
     }
+    if (metadata) set_tensor_metadata(t, metadata, fn);
     set_requires_grad(t, rg, fn);
     return tensor_node(std::move(t));
   }
 
-  // torch._utils._rebuild_parameter: nn.Parameter(data, requires_grad)
-  Node* rebuild_parameter(const std::vector<Node*>& args) {
-    const char* fn = "_rebuild_parameter";
-    expect_args(args, 3, fn);
-    const at::Tensor& data = tensor_arg(args[0], fn, "data");
-    bool rg = bool_arg(args[1], fn, "requires_grad");
+  // A bool tensor over bytes that were not read as a BoolStorage: each byte
+  // must be 0 or 1.
+  static void check_bool_bytes(const Node* st, const char* fn) {
+    const auto* b = static_cast<const unsigned char*>(st->storage.data());
+    for (uint64_t k = 0; k < st->nbytes; ++k)
+      if (b[k] > 1)
+        fail(std::string(fn) + ": storage data/" + st->s + " holds an invalid bool byte " +
+             std::to_string(b[k]));
+  }
+
+  // torch._utils.set_tensor_metadata: {'conj': bool, 'neg': bool}, as
+  // torch._utils.get_tensor_metadata saved them (PyTorch 2.x). None or an
+  // empty dict sets nothing.
+  static void set_tensor_metadata(at::Tensor& t, const Node* metadata, const char* fn) {
+    if (metadata->kind == Kind::None) return;
+    if (metadata->kind != Kind::Dict)
+      fail(std::string(fn) + ": metadata must be a dict, not " + kind_name(metadata));
+    for (size_t k = 0; k + 1 < metadata->items.size(); k += 2) {
+      const Node* key = metadata->items[k];
+      const Node* value = metadata->items[k + 1];
+      if (key->kind != Kind::Str || (key->s != "conj" && key->s != "neg"))
+        fail(std::string(fn) + ": unexpected tensor metadata key " +
+             (key->kind == Kind::Str ? "'" + printable(key->s) + "'" : kind_name(key)));
+      const bool on = bool_arg(value, fn, "a metadata value");
+      const at::ScalarType st = t.scalar_type();
+      if (!on) continue;
+      if (key->s == "conj" && !at::isComplexType(st))
+        fail(std::string(fn) + ": the conj bit on a tensor of dtype " + c10::toString(st));
+      if (key->s == "neg" && (st == at::kBool || at::isQIntType(st)))
+        fail(std::string(fn) + ": the neg bit on a tensor of dtype " + c10::toString(st));
+      try {
+        if (key->s == "conj")
+          t._set_conj(true);
+        else
+          t._set_neg(true);
+      } catch (const c10::Error& e) {
+        fail(std::string(fn) + ": " + c10_message(e));
+      }
+    }
+  }
+
+  // torch._utils._rebuild_parameter(data, requires_grad, hooks) and, in
+  // PyTorch 2.x, _rebuild_parameter_with_state(data, requires_grad, hooks,
+  // state): nn.Parameter(data, requires_grad).
+  Node* rebuild_parameter(const Node* data_arg, const Node* rg_arg, const char* fn) {
+    const at::Tensor& data = tensor_arg(data_arg, fn, "data");
+    bool rg = bool_arg(rg_arg, fn, "requires_grad");
     at::Tensor p;
     try {
       p = data.detach();
@@ -680,6 +845,27 @@ class Unpickler {
     }
     set_requires_grad(p, rg, fn);
     return tensor_node(std::move(p), true);
+  }
+
+  // torch._tensor._rebuild_from_type_v2(func, new_type, args, state): a
+  // tensor with Python attributes (t.name = ...), which print does not show.
+  // Only new_type torch.Tensor: subclasses are not supported.
+  Node* rebuild_from_type(const std::vector<Node*>& args, bool v2) {
+    const char* fn = v2 ? "_rebuild_from_type_v2" : "_rebuild_from_type";
+    expect_args(args, 4, fn);
+    Node* func = args[0];
+    const Node* type = args[1];
+    if (type->kind != Kind::Global || type->fn != Fn::TensorType)
+      fail(std::string(fn) + ": tensor subclass " +
+           (type->kind == Kind::Global ? "'" + global_name(type) + "'" : kind_name(type)) +
+           " is not supported");
+    if (func->kind != Kind::Global || func->fn == Fn::RebuildFromTypeV2 ||
+        func->fn == Fn::RebuildFromType)
+      fail(std::string(fn) + ": func must be a rebuild function");
+    Node* result = call(func, args[2]);
+    if (result->kind != Kind::Tensor)
+      fail(std::string(fn) + ": func returned a " + kind_name(result) + ", not a tensor");
+    return result;
   }
 
   // A list of numbers or a tensor, for per-channel quantization parameters.
@@ -708,7 +894,7 @@ class Unpickler {
     auto stride = ints_arg(args[3], fn, "stride");
     const Node* qp = args[4];
     bool rg = bool_arg(args[5], fn, "requires_grad");
-    check_geometry(st, offset, size, stride, fn);
+    check_geometry(st, st->i, offset, size, stride, fn);
     if (qp->kind != Kind::Tuple || qp->items.empty())
       fail(std::string(fn) + ": quantizer_params must be a non-empty tuple");
     const Node* qs = qp->items[0];
@@ -754,35 +940,103 @@ class Unpickler {
     return tensor_node(std::move(t));
   }
 
-  // torch._utils._rebuild_sparse_tensor (COO only, as in PyTorch 1.13)
-  Node* rebuild_sparse(const std::vector<Node*>& args) {
-    const char* fn = "_rebuild_sparse_tensor";
+  static void check_dense(const at::Tensor& t, const char* fn, const char* what) {
+    if (t.layout() != at::kStrided || t.is_quantized())
+      fail(std::string(fn) + ": " + what + " must be a dense tensor");
+  }
+  static std::vector<int64_t> sparse_size(const Node* n, const char* fn) {
+    auto size = ints_arg(n, fn, "size");
+    for (int64_t s : size)
+      if (s < 0) fail(std::string(fn) + ": negative size " + std::to_string(s));
+    return size;
+  }
+
+  // torch._utils._rebuild_sparse_tensor(layout, data). COO: data is
+  // (indices, values, size), and in PyTorch 2.x (indices, values, size,
+  // is_coalesced). The compressed layouts (2.x): (compressed_indices,
+  // plain_indices, values, size). Loaded tensors are validated, as
+  // torch.load's _validate_loaded_sparse_tensors does.
+  Node* rebuild_sparse(const std::vector<Node*>& args, bool csr_only) {
+    const char* fn = csr_only ? "_rebuild_sparse_csr_tensor" : "_rebuild_sparse_tensor";
     expect_args(args, 2, fn);
     const Node* layout = args[0];
-    if (!is_global_value(layout, "sparse_coo")) {
-      std::string what = layout->kind == Kind::Global ? global_name(layout) : kind_name(layout);
-      fail(std::string(fn) + ": rebuilding sparse tensor for layout " + what + " is not supported");
-    }
     const Node* data = args[1];
-    if (data->kind != Kind::Tuple || data->items.size() != 3)
-      fail(std::string(fn) + ": data must be a tuple (indices, values, size)");
-    const at::Tensor& indices = tensor_arg(data->items[0], fn, "indices");
-    const at::Tensor& values = tensor_arg(data->items[1], fn, "values");
-    auto size = ints_arg(data->items[2], fn, "size");
-    if (indices.layout() != at::kStrided || values.layout() != at::kStrided ||
-        indices.is_quantized() || values.is_quantized())
-      fail(std::string(fn) + ": indices and values must be dense tensors");
+    if (!csr_only && is_global_value(layout, "sparse_coo")) {
+      if (data->kind != Kind::Tuple || data->items.size() < 3 || data->items.size() > 4)
+        fail(std::string(fn) + ": data must be a tuple (indices, values, size[, is_coalesced])");
+      return sparse_coo(data->items, fn);
+    }
+    static const std::pair<const char*, at::Layout> compressed[] = {{"sparse_csr", at::kSparseCsr},
+                                                                    {"sparse_csc", at::kSparseCsc},
+                                                                    {"sparse_bsr", at::kSparseBsr},
+                                                                    {"sparse_bsc", at::kSparseBsc}};
+    for (const auto& [name, lay] : compressed) {
+      if (!is_global_value(layout, name) || (csr_only && lay != at::kSparseCsr)) continue;
+      if (data->kind != Kind::Tuple || data->items.size() != 4)
+        fail(std::string(fn) +
+             ": data must be a tuple (compressed_indices, plain_indices, "
+             "values, size)");
+      return sparse_compressed(data->items, lay, fn);
+    }
+    std::string what = layout->kind == Kind::Global ? global_name(layout) : kind_name(layout);
+    fail(std::string(fn) + ": rebuilding sparse tensor for layout " + what + " is not supported");
+  }
+
+  Node* sparse_coo(const std::vector<Node*>& data, const char* fn) {
+    const at::Tensor& indices = tensor_arg(data[0], fn, "indices");
+    const at::Tensor& values = tensor_arg(data[1], fn, "values");
+    auto size = sparse_size(data[2], fn);
+    // is_coalesced: None (files of 1.13) or a bool (2.x)
+    const bool coalesced =
+        data.size() == 4 && data[3]->kind != Kind::None && bool_arg(data[3], fn, "is_coalesced");
+    check_dense(indices, fn, "indices");
+    check_dense(values, fn, "values");
     if (indices.scalar_type() != at::kLong)
       fail(std::string(fn) + ": indices must be an int64 tensor");
     if (indices.dim() != 2) fail(std::string(fn) + ": indices must be 2-dimensional");
-    for (int64_t s : size)
-      if (s < 0) fail(std::string(fn) + ": negative size " + std::to_string(s));
     at::Tensor t;
     try {
-      // torch.load validates loaded sparse tensors (_validate_loaded_sparse_tensors).
       at::_validate_sparse_coo_tensor_args(indices, values, size);
+      if (coalesced) check_coalesced(indices);
       t = at::_sparse_coo_tensor_unsafe(indices, values, size,
                                         values.options().layout(at::kSparse));
+      if (coalesced) t._coalesced_(true);
+    } catch (const c10::Error& e) {
+      fail(std::string(fn) + ": " + c10_message(e));
+    }
+    return tensor_node(std::move(t));
+  }
+
+  // is_coalesced=True is refused, as PyTorch 2.x's validation does, unless
+  // the index columns are strictly increasing.
+  static void check_coalesced(const at::Tensor& indices) {
+    const at::Tensor idx = indices.contiguous();
+    const int64_t dims = idx.size(0), nnz = idx.size(1);
+    const int64_t* p = idx.data_ptr<int64_t>();
+    for (int64_t j = 1; j < nnz; ++j) {
+      int cmp = 0;
+      for (int64_t d = 0; d < dims && cmp == 0; ++d) {
+        const int64_t a = p[d * nnz + j - 1], b = p[d * nnz + j];
+        cmp = a < b ? -1 : a > b ? 1 : 0;
+      }
+      if (cmp >= 0)
+        fail("cannot set is_coalesced to true if indices correspond to uncoalesced COO tensor");
+    }
+  }
+
+  Node* sparse_compressed(const std::vector<Node*>& data, at::Layout layout, const char* fn) {
+    const at::Tensor& compressed = tensor_arg(data[0], fn, "compressed_indices");
+    const at::Tensor& plain = tensor_arg(data[1], fn, "plain_indices");
+    const at::Tensor& values = tensor_arg(data[2], fn, "values");
+    auto size = sparse_size(data[3], fn);
+    check_dense(compressed, fn, "compressed_indices");
+    check_dense(plain, fn, "plain_indices");
+    check_dense(values, fn, "values");
+    at::Tensor t;
+    try {
+      at::_validate_sparse_compressed_tensor_args(compressed, plain, values, size, layout);
+      t = at::_sparse_compressed_tensor_unsafe(compressed, plain, values, size,
+                                               values.options().layout(layout));
     } catch (const c10::Error& e) {
       fail(std::string(fn) + ": " + c10_message(e));
     }
@@ -835,6 +1089,18 @@ class Unpickler {
       fail("storage record data/" + shown + " has " + std::to_string(rec.size) + " bytes but " +
            std::to_string(numel) + " elements of " + c10::toString(dtype) + " need " +
            std::to_string(nbytes));
+    // A file written on a big-endian machine (its byteorder record says so):
+    // PyTorch 2.x swaps each element's bytes by the storage's dtype (for
+    // complex numbers each half; an UntypedStorage, uint8, stays as it is).
+    if (rec.byteswap && nbytes > 0) {
+      size_t width = c10::elementSize(dtype);
+      if (at::isComplexType(dtype)) width /= 2;
+      auto* b = static_cast<unsigned char*>(rec.data.get());
+      if (width > 1)
+        for (int64_t k = 0; k + static_cast<int64_t>(width) <= nbytes;
+             k += static_cast<int64_t>(width))
+          std::reverse(b + k, b + k + width);
+    }
     if (dtype == at::kBool) {
       const auto* b = static_cast<const unsigned char*>(rec.data.get());
       for (int64_t k = 0; k < nbytes; ++k)
@@ -844,7 +1110,9 @@ class Unpickler {
     }
     Node* n = make(Kind::Storage);
     n->dtype = dtype;
+    n->flag = type->flag;  // an UntypedStorage
     n->i = numel;
+    n->nbytes = static_cast<uint64_t>(nbytes);
     n->s = shown;
     n->storage = c10::Storage(c10::Storage::use_byte_size_t(), static_cast<size_t>(nbytes),
                               std::move(rec.data), /*allocator=*/nullptr, /*resizable=*/false);
@@ -945,15 +1213,27 @@ class Unpickler {
     const std::vector<Node*>& args = argtuple->items;
     switch (callable->fn) {
       case Fn::RebuildTensor:
-        return rebuild_tensor(args, false);
+        return rebuild_tensor(args, 1);
       case Fn::RebuildTensorV2:
-        return rebuild_tensor(args, true);
+        return rebuild_tensor(args, 2);
+      case Fn::RebuildTensorV3:
+        return rebuild_tensor(args, 3);
       case Fn::RebuildParameter:
-        return rebuild_parameter(args);
+        expect_args(args, 3, "_rebuild_parameter");
+        return rebuild_parameter(args[0], args[1], "_rebuild_parameter");
+      case Fn::RebuildParameterWithState:
+        // The state (the Parameter's Python attributes) does not show in print.
+        expect_args(args, 4, "_rebuild_parameter_with_state");
+        return rebuild_parameter(args[0], args[1], "_rebuild_parameter_with_state");
+      case Fn::RebuildFromTypeV2:
+      case Fn::RebuildFromType:
+        return rebuild_from_type(args, callable->fn == Fn::RebuildFromTypeV2);
       case Fn::RebuildQTensor:
         return rebuild_qtensor(args);
       case Fn::RebuildSparse:
-        return rebuild_sparse(args);
+        return rebuild_sparse(args, false);
+      case Fn::RebuildSparseCsr:
+        return rebuild_sparse(args, true);
       case Fn::OrderedDict: {
         Node* d = make(Kind::Dict);
         d->flag = true;
@@ -1007,6 +1287,7 @@ class Unpickler {
       }
       case Fn::Value:
       case Fn::StorageType:
+      case Fn::TensorType:
         break;
     }
     fail("'" + global_name(callable) + "' cannot be called when loading");
@@ -1356,6 +1637,10 @@ class Unpickler {
 
 Object unpickle(const char* data, size_t size, const RecordLoader& records,
                 const UnpickleLimits& limits) {
+  // Building some tensors warns on stderr (2.14: "quantized tensor creation
+  // functions ... are deprecated"; 1.13: "Sparse CSR tensor support is in
+  // beta state"), where Python's torch.load warns through its warnings module.
+  QuietTorchWarnings quiet;
   try {
     Unpickler u(reinterpret_cast<const unsigned char*>(data), size, records, limits);
     return u.run();
@@ -1457,17 +1742,24 @@ Object load_archive(std::shared_ptr<caffe2::serialize::ReadAdapterInterface> in)
   };
   if (has("constants.pkl")) fail("a TorchScript archive (torch.jit.save), not a torch.save file");
   if (!has("data.pkl")) fail("no data.pkl record in the archive (not a torch.save file)");
+  // PyTorch >= 2.0 records the byte order of the machine that wrote the
+  // file (and 2.x swaps the bytes of storages written on a big-endian one);
+  // its other records (.data/serialization_id, .format_version,
+  // .storage_alignment) do not change what is loaded.
+  bool byteswap = false;
   if (has("byteorder")) {
     auto [bo, bo_size] = get("byteorder");
     std::string order(static_cast<const char*>(bo.get()), bo_size);
-    if (order != "little") fail("unsupported byte order '" + detail::printable(order) + "'");
+    if (order != "little" && order != "big")
+      fail("Unknown endianness type: " + detail::printable(order));
+    byteswap = order == "big";
   }
   auto [pkl, pkl_size] = get("data.pkl");
   detail::RecordLoader records = [&](const std::string& key) {
     std::string name = "data/" + key;
     if (!has(name)) fail("missing storage record '" + detail::printable(name) + "'");
     auto [ptr, size] = get(name);
-    return detail::Record{std::move(ptr), size};
+    return detail::Record{std::move(ptr), size, byteswap};
   };
   return detail::unpickle(static_cast<const char*>(pkl.get()), pkl_size, records);
 }
@@ -1487,6 +1779,36 @@ Object load_guarded(const std::string& where, const std::function<Object()>& bod
 }
 
 }  // namespace
+
+namespace {
+
+// A c10 warning handler that drops every warning.
+class DropWarnings final : public c10::WarningHandler {
+ public:
+#if PYREPR_WARNING_HANDLER_TAKES_WARNING
+  void process(const c10::Warning& /*warning*/) override {}
+#else
+  void process(const c10::SourceLocation& /*where*/, const std::string& /*msg*/,
+               bool /*verbatim*/) override {}
+#endif
+};
+
+#if PYREPR_WARNING_HANDLER_TAKES_WARNING
+namespace warning_utils = c10::WarningUtils;
+#else
+namespace warning_utils = c10::Warning;
+#endif
+
+}  // namespace
+
+QuietTorchWarnings::QuietTorchWarnings() : previous_(warning_utils::get_warning_handler()) {
+  static DropWarnings drop;
+  warning_utils::set_warning_handler(&drop);
+}
+
+QuietTorchWarnings::~QuietTorchWarnings() {
+  warning_utils::set_warning_handler(static_cast<c10::WarningHandler*>(previous_));
+}
 
 Object load(const std::string& path) {
   return load_guarded(path, [&] {

@@ -2,8 +2,10 @@
 // exposed for unit tests. Not part of the public API.
 //
 // It understands the binary opcodes of pickle protocols 2-5 and the globals
-// torch.save writes (tensor/Parameter/quantized/sparse rebuilders, typed
-// storages, OrderedDict, torch.Size, dtypes, layouts, qschemes). Every length,
+// torch.save writes in PyTorch 1.13, 2.6 and 2.14 (tensor/Parameter/quantized/
+// sparse rebuilders, _rebuild_tensor_v3 over an UntypedStorage for the dtypes
+// added in 2.x, typed storages, OrderedDict, torch.Size, dtypes, layouts,
+// qschemes). Every length,
 // stack access, memo index and tensor geometry is checked; anything it cannot
 // read throws pyrepr::LoadError (the message does not name a file).
 #pragma once
@@ -22,8 +24,9 @@ namespace pyrepr::detail {
 
 // The bytes of one storage record of the archive ("data/<key>").
 struct Record {
-  at::DataPtr data;
+  at::DataPtr data;  // writable: swapped in place when byteswap is set
   size_t size = 0;
+  bool byteswap = false;  // the archive was written on a big-endian machine
 };
 // Returns the record "data/<key>"; throws LoadError when there is none.
 using RecordLoader = std::function<Record(const std::string& key)>;

@@ -2,7 +2,6 @@
 // byte for byte, under the print options given on the command line.
 #include <ATen/core/Tensor.h>
 #include <c10/util/Exception.h>
-#include <torch/version.h>
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
@@ -63,21 +62,6 @@ const char* const kFooter =
     "printed (one line 'ptcat: error: FILE: why' on stderr; the other files are\n"
     "still printed); 2 for a bad option or value (one line on stderr, nothing\n"
     "printed).";
-
-// LibTorch's own warnings on stderr are not ptcat's output: e.g. LibTorch
-// 2.14 deprecates creating quantized tensors, which is how the reader
-// rebuilds the ones a file holds.
-class QuietWarnings : public c10::WarningHandler {
- public:
-#if TORCH_VERSION_MAJOR >= 2
-  void process(const c10::Warning& /*warning*/) override {}
-  using Guard = c10::WarningUtils::WarningHandlerGuard;
-#else
-  using Guard = c10::Warning::WarningHandlerGuard;
-  void process(const c10::SourceLocation& /*where*/, const std::string& /*message*/,
-               bool /*verbatim*/) override {}
-#endif
-};
 
 struct UsageError {
   std::string message;
@@ -164,8 +148,6 @@ std::string render(const std::string& path, bool requires_grad) {
 }
 
 int run(int argc, char** argv) {
-  QuietWarnings quiet;
-  const QuietWarnings::Guard no_warnings(&quiet);
   CLI::App app{kDescription, "ptcat"};
   app.get_formatter()->column_width(34);
   app.footer(kFooter);
@@ -234,6 +216,9 @@ int run(int argc, char** argv) {
   pyrepr::PrintOptions options = args.apply_to(pyrepr::get_printoptions());
   options.rules = rules;
   pyrepr::set_printoptions(options);
+  // stderr is for the error lines: LibTorch's warnings (printing a complex32
+  // tensor warns that ComplexHalf is experimental) are dropped.
+  pyrepr::QuietTorchWarnings quiet;
 
   int status = 0;
   for (const auto& path : files) {

@@ -4,13 +4,17 @@
   test_ptcat.py --ptcat PATH [--part outputs|errors|all]
 
 outputs: at test time, saves a varied set of files with torch.save into a temp
-  dir (every dtype, quantized, sparse COO, views sharing a storage, 0-dim,
-  empty, requires_grad, nn.Parameter, an LSTM state_dict, nested containers,
-  big ints, several pickle protocols), then for several flag sets runs ptcat
-  on all of them and compares its stdout byte for byte with Python's
-  print(torch.load(f)) under the same torch.set_printoptions(...) call
-  (and requires_grad_() for --requires-grad; where Python raises, ptcat must
-  print one error line with the same message and exit 1).
+  dir (every dtype of this release, quantized, sparse COO and compressed,
+  conj/neg views, views sharing a storage, 0-dim, empty, requires_grad,
+  nn.Parameter, tensors with Python attributes, an LSTM state_dict, nested
+  containers, big ints, several pickle protocols), then for several flag sets
+  runs ptcat on all of them and compares its stdout byte for byte with
+  Python's print(torch.load(f, weights_only=False)) under the same
+  torch.set_printoptions(...) call (and requires_grad_() for --requires-grad;
+  where Python raises, ptcat must print one error line with the same message
+  and exit 1). weights_only=False: from PyTorch 2.6 on torch.load defaults to
+  weights_only=True, whose unpickler refuses some of what torch.save writes
+  (pickle protocol 4 and 5 frames, bytes); ptcat reads it all.
 errors: bad files and bad flags: exit status, exactly one stderr line, no
   death by signal; plus a batch of mutated archives (no crash allowed).
 
@@ -155,6 +159,68 @@ def make_cases():
     add("long_list", list(range(300)))
     add("long_dict", {f"key{i}": i * 0.5 for i in range(60)})
     add("lstm_proto4", torch.nn.LSTM(2, 2, num_layers=2).state_dict(), pickle_protocol=4)
+    # conj and neg views: 2.x saves the bits (metadata of _rebuild_tensor_v2),
+    # 1.13 saves the storage as it is
+    z = torch.tensor([1 + 2j, -3.5 - 1j, 0.25j])
+    add("conj_view", z.conj())
+    add("neg_view", z.conj().imag)
+    # Python state: _rebuild_from_type_v2, and 2.x's _rebuild_parameter_with_state
+    with_attr = torch.arange(3.0)
+    with_attr.note = "kept by pickle, not shown by print"
+    add("tensor_with_attr", with_attr)
+    p = torch.nn.Parameter(torch.ones(2, 2))
+    p.note = {"lr": 0.1}
+    add("parameter_with_attr", p)
+    # compressed sparse layouts (1.13 saves only CSR)
+    dense = torch.tensor([[0.0, 1.5, 0.0, 0.0], [2.0, 0.0, 0.0, -3.0], [0.0, 0.0, 4.0, 0.0],
+                          [0.0, 0.0, 0.0, 0.0]])
+    add("sparse_csr", dense.to_sparse_csr())
+    if not torch.__version__.startswith("1."):
+        add("sparse_csc", dense.to_sparse_csc())
+        add("sparse_bsr", dense.to_sparse_bsr((2, 2)))
+        add("sparse_bsc", dense.to_sparse_bsc((2, 2)))
+    cases += new_dtype_cases(g)
+    return cases
+
+
+def new_dtype_cases(g):
+    """The dtypes this release has beyond 1.13's (saved with an UntypedStorage
+    and _rebuild_tensor_v3), those its Python can print."""
+    cases = []
+
+    def dtype(name):
+        return getattr(torch, name, None)
+
+    def add(name, make):
+        try:
+            cases.append((name, make(), {}))
+        except (RuntimeError, TypeError, NotImplementedError):  # not in this release's kernels
+            pass
+
+    x = torch.randn(8, generator=g) * 4
+    specials = torch.tensor([0.0, -0.0, 0.5, -1.75, 448.0, 1e-3, float("inf"), float("nan")])
+    for name in ["float8_e5m2", "float8_e4m3fn", "float8_e5m2fnuz", "float8_e4m3fnuz"]:
+        if dtype(name):
+            add(name, lambda d=dtype(name): x.to(d))
+            add(name + "_specials", lambda d=dtype(name): specials.to(d))
+    if dtype("float8_e8m0fnu"):
+        add("float8_e8m0fnu", lambda: torch.tensor([1.0, 2.0, 0.5, 1024.0, 2.0**-20]).to(
+            torch.float8_e8m0fnu))
+    if dtype("float4_e2m1fn_x2"):
+        add("float4_e2m1fn_x2", lambda: torch.tensor([0, 0x12, 0x7f, 0xf0, 0xa5, 0x0f],
+                                                     dtype=torch.uint8).view(torch.float4_e2m1fn_x2))
+    if dtype("uint16"):
+        add("uint16", lambda: torch.tensor([0, 1, 65535, 21845, 12345]).to(torch.uint16))
+        add("uint32", lambda: torch.tensor([0, 1, 2**32 - 1, 1431655765, 7]).to(torch.uint32))
+        add("uint64", lambda: torch.tensor([0, 1, 2**64 - 1, 2**63, 12345], dtype=torch.uint64))
+    if dtype("uint16"):
+        add("uint16_2d", lambda: torch.arange(12, dtype=torch.int32).reshape(3, 4).to(
+            torch.uint16) * 5000)
+    c = torch.randn(2, 3, dtype=torch.complex64, generator=g)
+    if dtype("uint16"):  # complex32 has been saved since 2.x (1.13's torch.save refuses it)
+        add("complex32", lambda: c.to(torch.complex32))
+    if dtype("bcomplex32"):
+        add("bcomplex32", lambda: c.to(torch.bcomplex32))
     return cases
 
 
@@ -194,11 +260,11 @@ def require_grad(obj):
 
 
 def python_print(path, kwargs, requires_grad):
-    """(stdout text, error message or None) of print(torch.load(path))."""
+    """(stdout text, error message or None) of print(torch.load(path, weights_only=False))."""
     torch.set_printoptions(profile="default")
     torch.set_printoptions(**kwargs)
     try:
-        obj = torch.load(path)
+        obj = torch.load(path, weights_only=False)
         if requires_grad:
             require_grad(obj)
         buf = io.StringIO()

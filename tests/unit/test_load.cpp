@@ -13,6 +13,7 @@
 
 #include "pyrepr/load.hpp"
 #include "pyrepr/object.hpp"
+#include "pyrepr/torch_features.hpp"
 #include "pyrepr/unpickler.hpp"
 
 using pyrepr::LoadError;
@@ -81,6 +82,36 @@ struct P {
     op(requires_grad ? 0x88 : 0x89).empty_od();
     return op('t').op('R');
   }
+  // PyTorch 2.x: _rebuild_tensor_v3(UntypedStorage, offset, size, stride,
+  // requires_grad, OrderedDict(), torch.<dtype>[, metadata]); `metadata` is
+  // pickle text pushing one value, or empty for none.
+  P& tensor_v3(const std::string& dtype, const std::string& key, int32_t nbytes, int32_t offset,
+               std::initializer_list<int32_t> size, std::initializer_list<int32_t> stride,
+               const std::string& metadata = "") {
+    global("torch._utils", "_rebuild_tensor_v3").mark();
+    storage_of("torch.storage", "UntypedStorage", key, nbytes);
+    int32(offset).ints(size).ints(stride).op(0x89).empty_od().global("torch", dtype).raw(metadata);
+    return op('t').op('R');
+  }
+  // _rebuild_tensor_v2 with PyTorch 2.x's seventh argument (metadata).
+  P& tensor_meta(const std::string& type, const std::string& key, int32_t numel,
+                 std::initializer_list<int32_t> size, std::initializer_list<int32_t> stride,
+                 const std::string& metadata) {
+    global("torch._utils", "_rebuild_tensor_v2").mark();
+    storage(type, key, numel).int32(0).ints(size).ints(stride).op(0x89).empty_od().raw(metadata);
+    return op('t').op('R');
+  }
+  P& storage_of(const std::string& module, const std::string& type, const std::string& key,
+                int32_t numel) {
+    return mark()
+        .str("storage")
+        .global(module, type)
+        .str(key)
+        .str("cpu")
+        .int32(numel)
+        .op('t')
+        .op('Q');
+  }
   std::string done() { return b + "."; }
 };
 
@@ -94,7 +125,7 @@ std::string bytes_of(std::initializer_list<T> values) {
 }
 
 Object run(const std::string& pickle, const Records& records = {},
-           const pyrepr::detail::UnpickleLimits& limits = {}) {
+           const pyrepr::detail::UnpickleLimits& limits = {}, bool byteswap = false) {
   pyrepr::detail::RecordLoader loader = [&](const std::string& key) {
     auto it = records.find(key);
     if (it == records.end()) throw LoadError("missing storage record 'data/" + key + "'");
@@ -102,6 +133,7 @@ Object run(const std::string& pickle, const Records& records = {},
     r.data = c10::GetCPUAllocator()->allocate(it->second.size());
     if (!it->second.empty()) std::memcpy(r.data.get(), it->second.data(), it->second.size());
     r.size = it->second.size();
+    r.byteswap = byteswap;
     return r;
   };
   return pyrepr::detail::unpickle(pickle.data(), pickle.size(), loader, limits);
@@ -118,6 +150,14 @@ std::string load_error(const std::string& pickle, const Records& records = {},
 }
 
 const at::Tensor& tensor_of(const Object& o) { return o.as<pyrepr::TensorValue>().tensor; }
+
+// Pickle text that pushes {key: value} (a tensor's metadata in PyTorch 2.x).
+std::string meta(const std::string& key, bool value) {
+  P p;
+  p.b.clear();
+  p.op('}').str(key).op(value ? 0x88 : 0x89).op('s');
+  return p.b;
+}
 
 std::string dec(std::initializer_list<unsigned char> bytes) {
   std::vector<unsigned char> v(bytes);
@@ -440,6 +480,200 @@ TEST_CASE("storage and geometry checks", "[load]") {
         3.f);
 }
 
+TEST_CASE("PyTorch 2.x: _rebuild_tensor_v3 reads an UntypedStorage as its dtype", "[load]") {
+  // float16 1.0, 2.0, -2.0: sizes, strides and offset count float16 elements
+  Records rec{{"0", bytes_of<uint16_t>({0x3c00, 0x4000, 0xc000})}};
+  const at::Tensor h = tensor_of(run(P().tensor_v3("float16", "0", 6, 1, {2}, {1}).done(), rec));
+  CHECK(h.scalar_type() == at::kHalf);
+  CHECK(at::equal(h.to(at::kFloat), at::tensor({2.f, -2.f})));
+  CHECK_THAT(load_error(P().tensor_v3("float16", "0", 6, 1, {3}, {1}).done(), rec),
+             Catch::Contains("reach element 3 but storage data/0 has 3 elements"));
+  // storage and tensors share the bytes: two dtypes over one UntypedStorage
+  Object both = run(P().op(']')
+                        .mark()
+                        .tensor_v3("float16", "0", 6, 0, {3}, {1})
+                        .tensor_v3("int16", "0", 6, 0, {3}, {1})
+                        .op('e')
+                        .done(),
+                    rec);
+  const auto& l = both.as<pyrepr::List>();
+  CHECK(tensor_of(l[1]).is_alias_of(tensor_of(l[0])));
+  CHECK(tensor_of(l[1])[0].item<int16_t>() == 0x3c00);
+  // torch.UntypedStorage is the same class
+  P other;
+  other.global("torch._utils", "_rebuild_tensor_v3").mark();
+  other.storage_of("torch", "UntypedStorage", "0", 6).int32(0).ints({3}).ints({1});
+  other.op(0x89).empty_od().global("torch", "half").op('t').op('R');
+  CHECK(tensor_of(run(other.done(), rec)).scalar_type() == at::kHalf);
+  // refused: not a dtype, a quantized dtype, bool bytes other than 0 and 1
+  CHECK_THAT(load_error(P().tensor_v3("sparse_coo", "0", 6, 0, {1}, {1}).done(), rec),
+             Catch::Contains("must be a torch.dtype"));
+  CHECK_THAT(load_error(P().tensor_v3("qint8", "0", 6, 0, {1}, {1}).done(), rec),
+             Catch::Contains("quantized dtype"));
+  Records bools{{"b", std::string("\x01\x00\x07", 3)}};
+  CHECK_THAT(load_error(P().tensor_v3("bool", "b", 3, 0, {3}, {1}).done(), bools),
+             Catch::Contains("invalid bool byte 7"));
+  Records good_bools{{"b", std::string("\x01\x00\x01", 3)}};
+  CHECK(tensor_of(run(P().tensor_v3("bool", "b", 3, 0, {3}, {1}).done(), good_bools))
+            .sum()
+            .item<int64_t>() == 2);
+}
+
+TEST_CASE("PyTorch 2.x dtypes: read when this LibTorch has them, one error line when not",
+          "[load]") {
+  Records rec{{"0", bytes_of<uint16_t>({1, 65535})}, {"8", std::string("\x38\xc0", 2)}};
+  const std::string u16 = P().tensor_v3("uint16", "0", 4, 0, {2}, {1}).done();
+  const std::string f8 = P().tensor_v3("float8_e4m3fn", "8", 2, 0, {2}, {1}).done();
+#if PYREPR_TORCH_AT_LEAST(2, 3)
+  const at::Tensor u = tensor_of(run(u16, rec));
+  CHECK(std::string(c10::toString(u.scalar_type())) == "UInt16");
+  CHECK(at::equal(u.to(at::kLong), at::tensor({1, 65535}, at::kLong)));
+  const at::Tensor f = tensor_of(run(f8, rec));
+  CHECK(std::string(c10::toString(f.scalar_type())) == "Float8_e4m3fn");
+  CHECK(at::equal(f.to(at::kFloat), at::tensor({1.f, -2.f})));  // 0x38 = 1.0, 0xc0 = -2.0
+#else
+  CHECK_THAT(load_error(u16, rec), Catch::StartsWith("dtype torch.uint16 is not supported by "
+                                                     "this build: its LibTorch ("));
+  CHECK_THAT(load_error(u16, rec), Catch::Contains("has no UInt16 tensors"));
+  CHECK_THAT(load_error(f8, rec), Catch::Contains("dtype torch.float8_e4m3fn is not supported"));
+#endif
+  // a dtype as a value is printed by name, whatever the LibTorch has
+  CHECK(run(P().global("torch", "float8_e5m2").done()).as<pyrepr::Global>().name == "float8_e5m2");
+  CHECK(run(P().global("torch", "float4_e2m1fn_x2").done()).as<pyrepr::Global>().name ==
+        "float4_e2m1fn_x2");
+  CHECK(run(P().global("torch", "chalf").done()).as<pyrepr::Global>().name == "complex32");
+  CHECK(run(P().global("torch", "uint64").done()).as<pyrepr::Global>().name == "uint64");
+}
+
+TEST_CASE("PyTorch 2.x: the conj and neg bits in a tensor's metadata", "[load]") {
+  Records rec{{"c", bytes_of<float>({1, 2, 3, -4})}, {"f", bytes_of<float>({1, -2})}};
+  const at::Tensor c = tensor_of(run(
+      P().tensor_meta("ComplexFloatStorage", "c", 2, {2}, {1}, meta("conj", true)).done(), rec));
+  CHECK(c.is_conj());
+  CHECK(at::equal(at::imag(c.resolve_conj()), at::tensor({-2.f, 4.f})));
+  const at::Tensor n = tensor_of(
+      run(P().tensor_meta("FloatStorage", "f", 2, {2}, {1}, meta("neg", true)).done(), rec));
+  CHECK(n.is_neg());
+  CHECK(at::equal(n.resolve_neg(), at::tensor({-1.f, 2.f})));
+  // None and False set nothing; _rebuild_tensor_v3 takes it after the dtype
+  CHECK_FALSE(
+      tensor_of(run(P().tensor_meta("FloatStorage", "f", 2, {2}, {1}, "N").done(), rec)).is_neg());
+  CHECK_FALSE(
+      tensor_of(
+          run(P().tensor_meta("ComplexFloatStorage", "c", 2, {2}, {1}, meta("conj", false)).done(),
+              rec))
+          .is_conj());
+  CHECK(tensor_of(
+            run(P().tensor_v3("complex64", "c", 16, 0, {2}, {1}, meta("conj", true)).done(), rec))
+            .is_conj());
+  // refused: the conj bit on a real tensor, an unknown key, an eighth argument
+  CHECK_THAT(
+      load_error(P().tensor_meta("FloatStorage", "f", 2, {2}, {1}, meta("conj", true)).done(), rec),
+      Catch::Contains("the conj bit on a tensor of dtype Float"));
+  CHECK_THAT(
+      load_error(P().tensor_meta("FloatStorage", "f", 2, {2}, {1}, meta("zzz", true)).done(), rec),
+      Catch::Contains("unexpected tensor metadata key 'zzz'"));
+  CHECK_THAT(load_error(P().tensor_meta("FloatStorage", "f", 2, {2}, {1}, "NN").done(), rec),
+             Catch::Contains("takes from 6 to 7 arguments but 8 were given"));
+}
+
+TEST_CASE("PyTorch 2.x: tensors and Parameters with Python state", "[load]") {
+  Records rec{{"0", bytes_of<float>({1, 2})}};
+  // _rebuild_from_type_v2(_rebuild_tensor_v2, torch.Tensor, (args), {'note': 'x'})
+  auto from_type = [&](const std::string& module, const std::string& type) {
+    P p;
+    p.global("torch._tensor", "_rebuild_from_type_v2").mark();
+    p.global("torch._utils", "_rebuild_tensor_v2").global(module, type);
+    p.mark().storage("FloatStorage", "0", 2).int32(0).ints({2}).ints({1}).op(0x89).empty_od();
+    p.op('t').op('}').str("note").str("x").op('s').op('t').op('R');
+    return p.done();
+  };
+  const at::Tensor t = tensor_of(run(from_type("torch", "Tensor"), rec));
+  CHECK(at::equal(t, at::tensor({1.f, 2.f})));
+  CHECK(tensor_of(run(from_type("torch._tensor", "Tensor"), rec)).numel() == 2);
+  CHECK_THAT(load_error(from_type("torch", "float32"), rec),
+             Catch::Contains("tensor subclass 'torch.float32' is not supported"));
+  // _rebuild_parameter_with_state(data, True, OrderedDict(), {'note': 1})
+  P p;
+  p.global("torch._utils", "_rebuild_parameter_with_state").mark();
+  p.tensor("FloatStorage", "0", 2, 0, {2}, {1}).op(0x88).empty_od();
+  p.op('}').str("note").int1(1).op('s').op('t').op('R');
+  Object param = run(p.done(), rec);
+  CHECK(param.as<pyrepr::TensorValue>().is_parameter);
+  CHECK(tensor_of(param).requires_grad());
+}
+
+TEST_CASE("PyTorch 2.x sparse: is_coalesced and the compressed layouts", "[load]") {
+  Records rec{{"i", bytes_of<int64_t>({0, 1, 2, 0})},  // indices [[0, 1], [2, 0]]
+              {"j", bytes_of<int64_t>({1, 0, 0, 2})},  // indices [[1, 0], [0, 2]]
+              {"v", bytes_of<float>({5, 6})},
+              {"crow", bytes_of<int64_t>({0, 1, 2})},
+              {"col", bytes_of<int64_t>({2, 0})}};
+  auto coo = [&](const std::string& key, const std::string& coalesced) {
+    P p;
+    p.global("torch._utils", "_rebuild_sparse_tensor");
+    p.global("torch.serialization", "_get_layout").str("torch.sparse_coo").op(0x85).op('R');
+    p.mark().tensor("LongStorage", key, 4, 0, {2, 2}, {2, 1});
+    p.tensor("FloatStorage", "v", 2, 0, {2}, {1});
+    p.global("torch", "Size").ints({2, 3}).op(0x85).op('R').raw(coalesced).op('t');
+    return p.op(0x86).op('R').done();
+  };
+  CHECK(tensor_of(run(coo("i", "\x88"), rec)).is_coalesced());
+  CHECK_FALSE(tensor_of(run(coo("j", "N"), rec)).is_coalesced());
+  CHECK_FALSE(tensor_of(run(coo("j", "\x89"), rec)).is_coalesced());
+  CHECK_THAT(load_error(coo("j", "\x88"), rec),
+             Catch::Contains("cannot set is_coalesced to true if indices correspond to "
+                             "uncoalesced COO tensor"));
+  // CSR: 2.x's _rebuild_sparse_tensor and 1.13's _rebuild_sparse_csr_tensor
+  auto compressed = [&](const std::string& fn, const std::string& layout, const std::string& crow) {
+    P p;
+    p.global("torch._utils", fn);
+    p.global("torch.serialization", "_get_layout").str("torch." + layout).op(0x85).op('R');
+    p.mark()
+        .tensor("LongStorage", crow, 3, 0, {3}, {1})
+        .tensor("LongStorage", "col", 2, 0, {2}, {1});
+    p.tensor("FloatStorage", "v", 2, 0, {2}, {1});
+    p.global("torch", "Size");
+    if (layout == "sparse_csc")
+      p.ints({3, 2});  // (the transpose)
+    else
+      p.ints({2, 3});
+    p.op(0x85).op('R').op('t');
+    return p.op(0x86).op('R').done();
+  };
+  for (const char* fn : {"_rebuild_sparse_tensor", "_rebuild_sparse_csr_tensor"}) {
+    INFO(fn);
+    const at::Tensor csr = tensor_of(run(compressed(fn, "sparse_csr", "crow"), rec));
+    CHECK(csr.layout() == at::kSparseCsr);
+    CHECK(at::equal(csr.to_dense(), at::tensor({0.f, 0.f, 5.f, 6.f, 0.f, 0.f}).reshape({2, 3})));
+  }
+  CHECK(tensor_of(run(compressed("_rebuild_sparse_tensor", "sparse_csc", "crow"), rec)).layout() ==
+        at::kSparseCsc);
+  CHECK_THAT(load_error(compressed("_rebuild_sparse_csr_tensor", "sparse_csc", "crow"), rec),
+             Catch::Contains("layout torch.sparse_csc is not supported"));
+  // invalid compressed indices are caught, as torch.load's validation does
+  CHECK_THAT(load_error(compressed("_rebuild_sparse_tensor", "sparse_csr", "j"), rec),
+             Catch::Contains("crow_indices"));  // [1, 0, 0]: must start at 0
+}
+
+TEST_CASE("a big-endian file: each storage swapped by its dtype", "[load]") {
+  Records rec{{"f", std::string("\x3f\x80\x00\x00\xc0\x00\x00\x00", 8)},  // 1.0f, -2.0f
+              {"c", std::string("\x3f\x80\x00\x00\xc0\x00\x00\x00", 8)},  // 1-2j
+              {"u", std::string("\x3c\x00", 2)}};                         // float16 1.0
+  const pyrepr::detail::UnpickleLimits limits;
+  CHECK(at::equal(
+      tensor_of(run(P().tensor("FloatStorage", "f", 2, 0, {2}, {1}).done(), rec, limits, true)),
+      at::tensor({1.f, -2.f})));
+  const at::Tensor c = tensor_of(
+      run(P().tensor("ComplexFloatStorage", "c", 1, 0, {1}, {1}).done(), rec, limits, true));
+  CHECK(at::equal(at::real(c), at::tensor({1.f})));
+  CHECK(at::equal(at::imag(c), at::tensor({-2.f})));
+  // an UntypedStorage is uint8 to PyTorch's byteswap: left as it is
+  const at::Tensor u =
+      tensor_of(run(P().tensor_v3("float16", "u", 2, 0, {1}, {1}).done(), rec, limits, true));
+  CHECK(u.view(at::kShort).item<int16_t>() == 0x003c);
+}
+
 TEST_CASE("hostile programs fail cleanly", "[load]") {
   CHECK_THAT(load_error(P().op('a').done()), Catch::Contains("stack underflow"));
   CHECK_THAT(load_error(P().op('1').done()), Catch::Contains("MARK"));
@@ -480,13 +714,15 @@ TEST_CASE("hostile programs fail cleanly", "[load]") {
 namespace {
 
 // A torch.save-like archive written by PyTorch's own zip writer.
-std::string archive(const std::string& pickle, const Records& records) {
+std::string archive(const std::string& pickle, const Records& records,
+                    const Records& other_records = {}) {
   std::string out;
   {
     caffe2::serialize::PyTorchStreamWriter w([&](const void* data, size_t n) {
       out.append(static_cast<const char*>(data), n);
       return n;
     });
+    for (const auto& [name, bytes] : other_records) w.writeRecord(name, bytes.data(), bytes.size());
     w.writeRecord("data.pkl", pickle.data(), pickle.size());
     for (const auto& [key, bytes] : records)
       w.writeRecord("data/" + key, bytes.data(), bytes.size());
@@ -522,6 +758,23 @@ TEST_CASE("load_bytes reads a zip archive; errors are one line naming the input"
   // a record missing from the archive
   std::string missing = archive(P().tensor("FloatStorage", "7", 3, 0, {3}, {1}).done(), rec);
   CHECK_THAT(bytes_error(missing), Catch::Contains("missing storage record 'data/7'"));
+}
+
+TEST_CASE("the byteorder record", "[load]") {
+  const std::string pk = P().tensor("FloatStorage", "0", 1, 0, {1}, {1}).done();
+  Records big{{"0", std::string("\x3f\x80\x00\x00", 4)}};
+  CHECK(tensor_of(pyrepr::load_bytes(archive(pk, big, {{"byteorder", "big"}}))).item<float>() ==
+        1.f);
+  Records little{{"0", bytes_of<float>({1.f})}};
+  CHECK(
+      tensor_of(pyrepr::load_bytes(archive(pk, little, {{"byteorder", "little"}}))).item<float>() ==
+      1.f);
+  CHECK_THAT(bytes_error(archive(pk, little, {{"byteorder", "middle"}})),
+             Catch::Contains("Unknown endianness type: middle"));
+  // PyTorch 2.x's other records change nothing
+  CHECK(tensor_of(pyrepr::load_bytes(archive(
+                      pk, little, {{".format_version", "1"}, {".storage_alignment", "64"}})))
+            .item<float>() == 1.f);
 }
 
 TEST_CASE("load names the file in its errors", "[load]") {
