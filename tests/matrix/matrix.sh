@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./run matrix [--full] [--keep] [bookworm|trixie|sid]...
+# ./run matrix [--full] [--keep] [--prepare] [bookworm|trixie|sid]...
 #
 # For each named Debian release: a fresh minbase chroot (debootstrap), a
 # clone of this checkout inside it, `./run demo` and the tests there, with that
@@ -16,6 +16,11 @@
 #   matrix/<release>-base.tgz   debootstrap --make-tarball: the base system
 #   matrix/apt/<release>/       the .deb files apt downloaded in that release
 # A machine without the cache makes it on the first run.
+#
+# --prepare only makes each release's chroot, with this checkout's HEAD cloned
+# and the demo's packages installed, and stops: CI does that in the background
+# while this machine's own tests run (unpacking is mostly one core and disk).
+# A later run uses a prepared chroot of the same HEAD instead of making one.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=${LSTM_PORT_CACHE:-/var/cache/lstm-port}
@@ -27,11 +32,13 @@ die() { printf 'run matrix: error: %s\n' "$*" >&2; exit 2; }
 
 full=0
 keep=0
+prepare=0
 releases=()
 for arg in "$@"; do
   case "$arg" in
     --full) full=1 ;;
     --keep) keep=1 ;;
+    --prepare) prepare=1 ;;
     bookworm | trixie | sid) releases+=("$arg") ;;
     *) die "unknown release or flag '$arg' (expected --full, --keep, bookworm, trixie, sid)" ;;
   esac
@@ -40,11 +47,16 @@ done
 [ "$(id -u)" -eq 0 ] || die "needs root (debootstrap, chroot, mount)"
 git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1 || die "$ROOT is not a git checkout"
 
-if ! command -v debootstrap >/dev/null; then
+# debootstrap, waiting for the package manager if another install holds it
+# (CI prepares the chroots while ./run test installs its own packages).
+for attempt in 1 2 3 4 5 6 7 8 9 10; do
+  command -v debootstrap >/dev/null && break
   log "installing debootstrap"
-  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap >/dev/null
-fi
+  { DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+      -o DPkg::Lock::Timeout=600 debootstrap; } >/dev/null 2>&1 || sleep 30
+done
+command -v debootstrap >/dev/null || die "could not install debootstrap"
 
 MOUNTS=()
 cleanup() {
@@ -99,17 +111,41 @@ in_root() {
 }
 
 declare -A RESULT
-run_release() {
-  local release=$1 dir=$WORK/$1 start=$SECONDS status=0 log_file
-  make_root "$release" "$dir"
+mount_root() {  # mount_root DIR RELEASE
+  local dir=$1 release=$2
   mount -t proc proc "$dir/proc"
   MOUNTS+=("$dir/proc")
   bind /dev "$dir/dev"
   bind /dev/pts "$dir/dev/pts"
   mkdir -p "$CACHE/matrix/apt/$release"
   bind "$CACHE/matrix/apt/$release" "$dir/var/cache/apt/archives"
-  log "$release: cloning $(git -C "$ROOT" rev-parse --short HEAD) into the chroot"
+}
+
+# prepare_release RELEASE: a fresh chroot with HEAD cloned and the demo's
+# packages installed; marked with HEAD's commit.
+prepare_release() {
+  local release=$1 dir=$WORK/$1 head
+  head=$(git -C "$ROOT" rev-parse HEAD)
+  make_root "$release" "$dir"
+  mount_root "$dir" "$release"
+  log "$release: cloning ${head:0:7} into the chroot"
   git clone -q --no-hardlinks "$ROOT" "$dir/work/lstm_port"
+  log "$release: installing the demo's packages (log: $CACHE/matrix/$release-deps.log)"
+  if in_root "$dir" ./run deps demo >"$CACHE/matrix/$release-deps.log" 2>&1; then
+    echo "$head" >"$dir/.prepared"
+  fi
+  cleanup
+}
+
+run_release() {
+  local release=$1 dir=$WORK/$1 start=$SECONDS status=0 log_file
+  if [ "$(cat "$dir/.prepared" 2>/dev/null)" = "$(git -C "$ROOT" rev-parse HEAD)" ]; then
+    log "$release: using the chroot prepared for this commit"
+    rm -f "$dir/.prepared"  # used once
+  else
+    prepare_release "$release"
+  fi
+  mount_root "$dir" "$release"
   log_file=$CACHE/matrix/$release.log
   : >"$log_file"
   log "$release: ./run demo (log: $log_file)"
@@ -144,6 +180,11 @@ run_release() {
   [ $keep -eq 1 ] || rm -rf "$dir"
   RESULT[$release]="$versions $passed $failed $((SECONDS - start)) $([ $status -eq 0 ] && echo ok || echo FAILED)"
 }
+
+if [ $prepare -eq 1 ]; then
+  for release in "${releases[@]}"; do prepare_release "$release"; done
+  exit 0
+fi
 
 overall=0
 for release in "${releases[@]}"; do
