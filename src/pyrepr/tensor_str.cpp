@@ -18,6 +18,7 @@
 #include <torch/csrc/autograd/variable.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <complex>
 #include <cstdio>
@@ -68,6 +69,7 @@ struct Elements {
   at::Tensor data;             // contiguous CPU: double, int64, bool or complex<double>
   const double* f = nullptr;   // Floating; Complex as interleaved (re, im)
   const int64_t* i = nullptr;  // Integral
+  bool unsigned64 = false;     // Integral: i holds uint64 bit patterns
   const bool* b = nullptr;     // Boolean
 };
 
@@ -329,11 +331,12 @@ class Formatter {
   }
 
   // _Formatter.__init__ for integer and bool tensors: the width of str(value).
-  static Formatter integral(const int64_t* values, size_t n) {
+  static Formatter integral(const int64_t* values, size_t n, bool unsigned64) {
     Formatter f;
     f.ends_.reserve(n);
     for (size_t k = 0; k < n; ++k) {
-      const fmt::format_int s(values[k]);
+      const fmt::format_int s = unsigned64 ? fmt::format_int(static_cast<uint64_t>(values[k]))
+                                           : fmt::format_int(values[k]);
       f.chars_.append(s.data(), s.data() + s.size());
       f.ends_.push_back(f.chars_.size());
       f.max_width_ = std::max(f.max_width_, s.size());
@@ -497,7 +500,9 @@ Elements to_elements(const at::Tensor& t) {
     el.b = el.data.data_ptr<bool>();
   } else {
     el.kind = Kind::Integral;
-    el.data = t.to(at::kLong).contiguous();
+    // uint64 (2.3 on) would wrap in int64: its bits are kept and printed unsigned.
+    el.unsigned64 = std::string_view(c10::toString(st)) == "UInt64";
+    el.data = el.unsigned64 ? t.contiguous().view(at::kLong) : t.to(at::kLong).contiguous();
     el.i = el.data.data_ptr<int64_t>();
   }
   return el;
@@ -515,6 +520,11 @@ void tensor_str(Buffer& out, at::Tensor self, int64_t indent, const PrintOptions
   if (self.has_names()) self = self.rename(c10::nullopt);
 #endif
   self = self.detach().resolve_conj().resolve_neg();
+  // 2.14: float4_e2m1fn_x2 has no casts; _tensor_str shows its uint8 view,
+  // formatted as a floating-point tensor ("1.", "250.").
+  if (std::string_view(c10::toString(self.scalar_type())) == "Float4_e2m1fn_x2") {
+    self = self.view(at::kByte).to(at::kFloat);
+  }
   if (self.device().type() != at::kCPU) self = self.cpu();
   const bool summarize = static_cast<double>(self.numel()) > opts.threshold;
   if (summarize && opts.edgeitems == 0 && self.dim() > 0 &&
@@ -541,7 +551,7 @@ void tensor_str(Buffer& out, at::Tensor self, int64_t indent, const PrintOptions
       p.f2 = Formatter::floating(el.f + 1, n, 2, opts);
       break;
     case Kind::Integral:
-      p.f1 = Formatter::integral(el.i, n);
+      p.f1 = Formatter::integral(el.i, n, el.unsigned64);
       break;
     case Kind::Boolean:
       p.f1 = Formatter::boolean(el.b, n);
@@ -603,8 +613,13 @@ std::string scalar_type_name(at::ScalarType st) {
       return "quint4x2";
     case at::kQUInt2x4:
       return "quint2x4";
-    default:
-      return c10::toString(st);
+    default: {
+      // The newer dtypes: Python's name is LibTorch's in lower case
+      // (Float8_e5m2 -> float8_e5m2, UInt16 -> uint16, Bits8 -> bits8).
+      std::string name = c10::toString(st);
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return name;
+    }
   }
 }
 
