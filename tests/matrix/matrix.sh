@@ -69,6 +69,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# unmount_under DIR: whatever is still mounted below DIR (a run that was killed
+# leaves /proc, /dev and the apt cache bound there), deepest first, so that
+# removing DIR can never reach into the host's /dev or the package cache.
+unmount_under() {
+  local dir m
+  dir=$(realpath -m "$1")
+  awk -v d="$dir/" 'index($2 "/", d) == 1 {print $2}' /proc/mounts | sort -r |
+    while read -r m; do umount -l "$m" || true; done
+  if awk -v d="$dir/" 'index($2 "/", d) == 1 {found = 1} END {exit !found}' /proc/mounts; then
+    die "cannot unmount what is mounted below $dir"
+  fi
+}
+
 bind() {  # bind SRC DST
   mkdir -p "$2"
   mount --bind "$1" "$2"
@@ -87,7 +100,8 @@ make_root() {
     rm -rf "$dir.tmp"
     mv "$tarball.part" "$tarball"
   fi
-  rm -rf "$dir"
+  unmount_under "$dir"
+  rm -rf --one-file-system "$dir"
   log "$release: unpacking a fresh minbase system into $dir"
   debootstrap --variant=minbase --unpack-tarball="$tarball" "$release" "$dir" "$MIRROR" \
     >"$CACHE/matrix/$release-unpack.log" 2>&1 ||
@@ -179,7 +193,8 @@ run_release() {
     awk '{f += $1} END {print f + 0}')
   grep -q 'tests failed out of' "$log_file" || status=1
   cleanup
-  [ $keep -eq 1 ] || rm -rf "$dir"
+  unmount_under "$dir"
+  [ $keep -eq 1 ] || rm -rf --one-file-system "$dir"
   RESULT[$release]="$versions $passed $failed $((SECONDS - start)) $([ $status -eq 0 ] && echo ok || echo FAILED)"
 }
 
