@@ -20,6 +20,7 @@
 #include "pyrepr/object.hpp"
 #include "pyrepr/options.hpp"
 #include "pyrepr/versions.hpp"
+#include "rule_flags.hpp"
 
 namespace {
 
@@ -72,49 +73,10 @@ void run_file(const std::string& path, Counts& counts) {
   }
 }
 
-const char* const kUsage =
-    "usage: objects_runner [--torch-version X.Y] [--python-version X.Y] CASES.pt...";
-
-// The flags before the files: they set the rules of the global print
-// options. Returns the index of the first file, or -1 after one error line.
-int parse_flags(int argc, char** argv) {
-  pyrepr::PrintOptions options = pyrepr::get_printoptions();
-  int a = 1;
-  for (; a < argc; ++a) {
-    const std::string_view flag = argv[a];
-    if (flag.substr(0, 2) != "--") break;
-    if (flag != "--torch-version" && flag != "--python-version") {
-      std::cerr << "objects_runner: unknown flag '" << flag << "' (" << kUsage << ")\n";
-      return -1;
-    }
-    if (a + 1 >= argc) {
-      std::cerr << "objects_runner: " << flag << " needs a version (X.Y)\n";
-      return -1;
-    }
-    const std::string_view value = argv[++a];
-    try {
-      if (flag == "--torch-version") {
-        options.rules.torch = pyrepr::parse_torch_version(value);
-      } else {
-        options.rules.python = pyrepr::parse_python_version(value);
-      }
-    } catch (const std::invalid_argument& e) {
-      std::cerr << "objects_runner: " << flag << ": " << e.what() << "\n";
-      return -1;
-    }
-  }
-  if (a >= argc) {
-    std::cerr << kUsage << "\n";
-    return -1;
-  }
-  pyrepr::set_printoptions(options);
-  return a;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int first_file = parse_flags(argc, argv);
+  const int first_file = differential::parse_rule_flags(argc, argv, "objects_runner");
   if (first_file < 0) return 2;
   Counts counts;
   for (int a = first_file; a < argc; ++a) {

@@ -17,6 +17,7 @@
 #include "pyrepr/tensor_str.hpp"
 #include "pyrepr/torch_features.hpp"
 #include "pyrepr/versions.hpp"
+#include "rule_flags.hpp"
 
 namespace {
 
@@ -79,28 +80,8 @@ std::string shown_repr(const at::Tensor& base, const std::string& op, const pyre
 }  // namespace
 
 int main(int argc, char** argv) {
-  int a = 1;
-  try {
-    pyrepr::PrintOptions rules = pyrepr::get_printoptions();
-    for (; a + 1 < argc && std::string(argv[a]).rfind("--", 0) == 0; a += 2) {
-      const std::string flag = argv[a];
-      if (flag == "--torch-version") {
-        rules.rules.torch = pyrepr::parse_torch_version(argv[a + 1]);
-      } else if (flag == "--python-version") {
-        rules.rules.python = pyrepr::parse_python_version(argv[a + 1]);
-      } else {
-        throw std::invalid_argument("unknown flag " + flag);
-      }
-    }
-    pyrepr::set_printoptions(rules);
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "tensors_runner: error: " << e.what() << "\n";
-    return 2;
-  }
-  if (a >= argc) {
-    std::cerr << "usage: tensors_runner [--torch-version X.Y] [--python-version X.Y] CASES.pt...\n";
-    return 2;
-  }
+  int a = differential::parse_rule_flags(argc, argv, "tensors_runner");
+  if (a < 0) return 2;
   long total = 0, mismatches = 0;
   for (; a < argc; ++a) {
     pyrepr::Object cases;
