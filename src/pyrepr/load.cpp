@@ -780,11 +780,9 @@ class Unpickler {
     if (dtype == at::kBool && st->dtype != at::kBool) check_bool_bytes(st, fn);
     at::Tensor t;
     try {
-      // torch.empty((0,), dtype) then set_, as Python does; built directly
-      // because empty() warns on stderr for complex32 and bcomplex32.
-      t = at::detail::make_tensor<c10::TensorImpl>(c10::Storage(st->storage),
-                                                   c10::DispatchKeySet(c10::DispatchKey::CPU),
-                                                   c10::scalarTypeToTypeMeta(dtype));
+      // as Python does: torch.empty((0,), dtype) then set_ (empty() warns
+      // for complex32 and bcomplex32: unpickle() drops LibTorch's warnings)
+      t = at::empty({0}, at::TensorOptions().dtype(dtype));
       t.set_(st->storage, offset, size, stride);
     } catch (const c10::Error& e) {
       fail(std::string(fn) + ": " + c10_message(e));
