@@ -266,6 +266,7 @@ struct DtypeName {
   const char* python;     // torch.<python>
   const char* canonical;  // what repr(dtype) prints after "torch."
   const char* c10;        // at::ScalarType::<c10>
+  bool has_storage = true;
 };
 constexpr DtypeName kDtypes[] = {
     {"float32", "float32", "Float"},
@@ -312,20 +313,20 @@ constexpr DtypeName kDtypes[] = {
     {"bits16", "bits16", "Bits16"},
     {"bcomplex32", "bcomplex32", "BComplex32"},
     // PyTorch 2.x: dtypes without storage (torch.save refuses their tensors)
-    {"uint1", "uint1", "UInt1"},
-    {"uint2", "uint2", "UInt2"},
-    {"uint3", "uint3", "UInt3"},
-    {"uint4", "uint4", "UInt4"},
-    {"uint5", "uint5", "UInt5"},
-    {"uint6", "uint6", "UInt6"},
-    {"uint7", "uint7", "UInt7"},
-    {"int1", "int1", "Int1"},
-    {"int2", "int2", "Int2"},
-    {"int3", "int3", "Int3"},
-    {"int4", "int4", "Int4"},
-    {"int5", "int5", "Int5"},
-    {"int6", "int6", "Int6"},
-    {"int7", "int7", "Int7"},
+    {"uint1", "uint1", "UInt1", false},
+    {"uint2", "uint2", "UInt2", false},
+    {"uint3", "uint3", "UInt3", false},
+    {"uint4", "uint4", "UInt4", false},
+    {"uint5", "uint5", "UInt5", false},
+    {"uint6", "uint6", "UInt6", false},
+    {"uint7", "uint7", "UInt7", false},
+    {"int1", "int1", "Int1", false},
+    {"int2", "int2", "Int2", false},
+    {"int3", "int3", "Int3", false},
+    {"int4", "int4", "Int4", false},
+    {"int5", "int5", "Int5", false},
+    {"int6", "int6", "Int6", false},
+    {"int7", "int7", "Int7", false},
 };
 
 const DtypeName* find_dtype(const std::string& python_name) {
@@ -352,6 +353,9 @@ std::optional<at::ScalarType> built_scalar_type(const std::string& c10_name) {
 at::ScalarType scalar_type_of(const std::string& canonical, const char* fn) {
   const DtypeName* d = find_dtype(canonical);
   if (!d) fail(std::string(fn) + ": torch." + printable(canonical) + " is not a dtype");
+  if (!d->has_storage)
+    fail(std::string(fn) + ": torch." + canonical +
+         " tensors have no storage (torch.save cannot write them)");
   if (auto st = built_scalar_type(d->c10)) return *st;
   fail("dtype torch." + canonical + " is not supported by this build: its LibTorch (" +
        PYREPR_TORCH_VERSION + ") has no " + d->c10 + " tensors");
@@ -776,11 +780,9 @@ class Unpickler {
     if (dtype == at::kBool && st->dtype != at::kBool) check_bool_bytes(st, fn);
     at::Tensor t;
     try {
-      // torch.empty((0,), dtype) then set_, as Python does; built directly
-      // because empty() warns on stderr for complex32 and bcomplex32.
-      t = at::detail::make_tensor<c10::TensorImpl>(c10::Storage(st->storage),
-                                                   c10::DispatchKeySet(c10::DispatchKey::CPU),
-                                                   c10::scalarTypeToTypeMeta(dtype));
+      // as Python does: torch.empty((0,), dtype) then set_ (empty() warns
+      // for complex32 and bcomplex32: unpickle() drops LibTorch's warnings)
+      t = at::empty({0}, at::TensorOptions().dtype(dtype));
       t.set_(st->storage, offset, size, stride);
     } catch (const c10::Error& e) {
       fail(std::string(fn) + ": " + c10_message(e));

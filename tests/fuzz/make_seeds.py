@@ -2,16 +2,23 @@
 """Writes the seed corpora of the fuzz targets (committed; rerun to refresh).
 
   /usr/bin/python3 tests/fuzz/make_seeds.py
+  PYTHON_OF_A_2X_RELEASE tests/fuzz/make_seeds.py --new-forms
 
 corpus/load/seed/*.pt: small torch.save files covering what the loader reads
 (every dtype, views sharing a storage, quantized, sparse COO, Parameters,
 containers, big ints, torch.Size, dtypes, pickle protocols 2-5).
+--new-forms writes only corpus/load/seed/torch<X.Y>_*.pt: what a PyTorch 2.x
+torch.save writes that 1.13's does not (_rebuild_tensor_v3 over an
+UntypedStorage for its new dtypes, conj/neg metadata, sparse is_coalesced and
+compressed layouts, tensors and Parameters with Python state, the byteorder
+record); committed from Debian 13's (2.6) and unstable's (2.14) Python.
 corpus/tensor/seed/*: inputs of fuzz_tensor, one per dtype and layout tweak
 (byte layout in fuzz_tensor.cpp).
 """
 import collections
 import os
 import struct
+import sys
 
 import torch
 
@@ -55,6 +62,41 @@ def load_seeds(out):
     for proto in (3, 4, 5):
         torch.save({"p": proto, "t": torch.ones(1)}, os.path.join(out, "protocol%d.pt" % proto),
                    pickle_protocol=proto)
+
+
+def new_form_seeds(out):
+    version = ".".join(torch.__version__.split("+")[0].split(".")[:2])
+    torch.manual_seed(0)
+    z = torch.tensor([1 + 2j, -0.5j])
+    with_attr = torch.arange(3.0)
+    with_attr.note = "state"
+    param = torch.nn.Parameter(torch.ones(2))
+    param.note = {"k": 1}
+    dense = torch.tensor([[0.0, 1.5], [2.0, 0.0]])
+    seeds = {
+        # complex32 first: LibTorch 1.13 has it, and reading stops at the
+        # first dtype the LibTorch lacks
+        "new_dtypes": [z.to(torch.complex32),
+                       torch.tensor([1, 65535]).to(torch.uint16),
+                       torch.tensor([7, 2**32 - 1]).to(torch.uint32),
+                       torch.tensor([2**64 - 1], dtype=torch.uint64),
+                       torch.tensor([0.5, -448.0]).to(torch.float8_e4m3fn),
+                       torch.tensor([0.5, 3.0]).to(torch.float8_e5m2),
+                       torch.tensor([0.5, 2.0]).to(torch.float8_e4m3fnuz),
+                       torch.tensor([0.5, 2.0]).to(torch.float8_e5m2fnuz),
+                       torch.tensor([1, 2], dtype=torch.uint8).view(torch.bits8)],
+        "conj_neg": [z.conj(), z.clone().conj().imag],
+        "sparse": [torch.sparse_coo_tensor([[0, 2]], [1.0, -2.0], (4,)).coalesce(),
+                   dense.to_sparse_csr(), dense.to_sparse_csc(), dense.to_sparse_bsr((1, 1))],
+        "state": [with_attr, param],
+    }
+    if hasattr(torch, "float8_e8m0fnu"):
+        seeds["newer_dtypes"] = [torch.tensor([1.0, 0.25]).to(torch.float8_e8m0fnu),
+                                 torch.tensor([0x12], dtype=torch.uint8).view(
+                                     torch.float4_e2m1fn_x2),
+                                 z.to(torch.bcomplex32)]
+    for name, obj in seeds.items():
+        torch.save(obj, os.path.join(out, "torch%s_%s.pt" % (version, name)))
 
 
 DTYPES = ["float32", "float64", "float16", "bfloat16", "uint8", "int8", "int16", "int32",
@@ -103,6 +145,13 @@ def tensor_seeds(out):
 
 
 def main():
+    if sys.argv[1:] == ["--new-forms"]:
+        if not hasattr(torch, "uint16"):
+            sys.exit("make_seeds: --new-forms needs a PyTorch 2.x (this is %s)" % torch.__version__)
+        out = os.path.join(HERE, "corpus", "load", "seed")
+        new_form_seeds(out)
+        print("load: %d seeds in %s" % (len(os.listdir(out)), out))
+        return
     for target, make in (("load", load_seeds), ("tensor", tensor_seeds)):
         out = os.path.join(HERE, "corpus", target, "seed")
         os.makedirs(out, exist_ok=True)

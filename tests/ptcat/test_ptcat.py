@@ -508,11 +508,18 @@ def check_errors(ptcat, tmp):
     # Mutants: truncations and byte flips of real archives, and valid
     # archives around mutated pickles. None may crash the process.
     src = os.path.join(tmp, "src.pt")
-    torch.save({"t": torch.randn(3, 4), "q": torch.quantize_per_tensor(torch.randn(4), 0.1, 2,
-                                                                        torch.quint8),
-                "s": torch.sparse_coo_tensor([[0, 1]], [1.0, 2.0], (3,)),
-                "p": torch.nn.Parameter(torch.ones(2)), "l": [1, 2.5, "x", None, (True,)],
-                "big": 2**80, "od": collections.OrderedDict(a=torch.arange(3))}, src)
+    # (with what this release's torch.save writes differently: the conj bit,
+    # compressed sparse, and in 2.x _rebuild_tensor_v3 for uint16)
+    mutant_src = {"t": torch.randn(3, 4), "q": torch.quantize_per_tensor(torch.randn(4), 0.1, 2,
+                                                                          torch.quint8),
+                  "s": torch.sparse_coo_tensor([[0, 1]], [1.0, 2.0], (3,)),
+                  "p": torch.nn.Parameter(torch.ones(2)), "l": [1, 2.5, "x", None, (True,)],
+                  "big": 2**80, "od": collections.OrderedDict(a=torch.arange(3)),
+                  "c": torch.tensor([1 + 2j, 3j]).conj(),
+                  "csr": torch.tensor([[0.0, 1.0], [2.0, 0.0]]).to_sparse_csr()}
+    if hasattr(torch, "uint16"):
+        mutant_src["u"] = torch.tensor([1, 65535]).to(torch.uint16)
+    torch.save(mutant_src, src)
     raw = open(src, "rb").read()
     with zipfile.ZipFile(src) as z:
         names = z.namelist()

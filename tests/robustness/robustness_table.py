@@ -15,9 +15,10 @@ also:
     ("<program>: error: ..."; compare's argparse errors may add its usage line),
   - on success: write the result to stdout and nothing to stderr.
 Where a file holds a value Python can print (an int, a str, nested
-containers), ptcat must print what Python's print(torch.load(f)) prints, byte
-for byte; where it holds something ptcat does not support (a set, a complex
-number, a device, another class) the answer is a clear error.
+containers), ptcat must print what Python's print(torch.load(f,
+weights_only=False)) prints, byte for byte; where it holds something ptcat
+does not support (a set, a complex number, a device, another class) the
+answer is a clear error.
 
 Lesson programs are probed generically from their --help (every numeric
 option with "abc", "nan", "1e999", and just outside its documented range;
@@ -215,7 +216,7 @@ class Files:
             path = self.path("value_%s.pt" % name)
             torch.save(obj, path)
             buf = io.StringIO()
-            print(torch.load(path), file=buf)
+            print(torch.load(path, weights_only=False), file=buf)
             self.values[name] = (path, buf.getvalue().encode("utf-8"))
         # Values ptcat does not support: a clear error, not Python's output.
         self.unsupported = {}
@@ -259,7 +260,7 @@ class Files:
         torch.set_printoptions(precision=int(opts.get("--precision", 4)), sci_mode=sci)
         try:
             buf = io.StringIO()
-            print(torch.load(path), file=buf)
+            print(torch.load(path, weights_only=False), file=buf)
         finally:
             torch.set_printoptions(profile="default", sci_mode=None)
         return buf.getvalue().encode("utf-8")

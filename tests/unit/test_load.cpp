@@ -510,6 +510,8 @@ TEST_CASE("PyTorch 2.x: _rebuild_tensor_v3 reads an UntypedStorage as its dtype"
              Catch::Contains("must be a torch.dtype"));
   CHECK_THAT(load_error(P().tensor_v3("qint8", "0", 6, 0, {1}, {1}).done(), rec),
              Catch::Contains("quantized dtype"));
+  CHECK_THAT(load_error(P().tensor_v3("uint4", "0", 6, 0, {1}, {1}).done(), rec),
+             Catch::Contains("torch.uint4 tensors have no storage"));
   Records bools{{"b", std::string("\x01\x00\x07", 3)}};
   CHECK_THAT(load_error(P().tensor_v3("bool", "b", 3, 0, {3}, {1}).done(), bools),
              Catch::Contains("invalid bool byte 7"));
