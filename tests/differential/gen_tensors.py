@@ -160,8 +160,6 @@ def make_case(rng, i):
             names = [rng.choice(['N', 'C', 'H', None]) for _ in range(t.dim())]
             if len(set(n for n in names if n)) != len([n for n in names if n]):
                 names = None
-            if not hasattr(torch.Tensor, 'refine_names'):  # PyTorch 2.14 removed named tensors
-                names = None
     return {'name': f'case{i}:{kind}:{list(t.shape)}', 'tensor': t, 'options': random_options(rng),
             'op': op, 'names': names}
 
