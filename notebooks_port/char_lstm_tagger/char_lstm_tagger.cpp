@@ -48,6 +48,7 @@ struct Parameters {
   int64_t hidden_dim = 6;
   int64_t epochs = 300;
   double lr = 0.1;
+  bool tutorial = false;
 };
 
 // Python's "The dog ate the apple".split().
@@ -132,6 +133,7 @@ class CharTagger {
         HIDDEN_DIM(p.hidden_dim),
         EPOCHS(p.epochs),
         LR(p.lr),
+        TUTORIAL(p.tutorial),
         dump(dump) {}
 
   std::vector<lesson::Cell> cells() {
@@ -156,6 +158,20 @@ class CharTagger {
     // import torch, ...: the #include lines at the top of the file
     // SEED, WORD_EMBEDDING_DIM, ...: the flags --seed, --word-embedding-dim, ... (see lesson_main)
     torch::manual_seed(SEED);
+    // 官方教程页面上，词性标注之前先运行了 LSTM 的例子，它用掉了一些随机数；
+    // TUTORIAL = True 重放这些随机数，得到页面上的数字
+    // (on the official tutorial page the LSTM example runs before the tagger and draws
+    // random numbers first; TUTORIAL = True replays those draws, to get the page's numbers)
+    if (TUTORIAL) {
+      torch::nn::LSTM lstm(3, 3);
+      std::vector<Tensor> inputs;
+      for (int k = 0; k < 5; ++k) inputs.push_back(torch::randn({1, 3}));
+      // one statement per draw, in Python's order (a tuple's elements, left to right)
+      Tensor h0 = torch::randn({1, 1, 3});
+      Tensor c0 = torch::randn({1, 1, 3});
+      Tensor h1 = torch::randn({1, 1, 3});
+      Tensor c1 = torch::randn({1, 1, 3});
+    }
     return {};
     // %% end
   }
@@ -290,6 +306,7 @@ class CharTagger {
   const int64_t HIDDEN_DIM;
   const int64_t EPOCHS;
   const double LR;
+  const bool TUTORIAL;
   lesson::Dump& dump;  // --dump
 
   // The notebook's variables.
@@ -334,6 +351,9 @@ int lesson_main(int argc, char** argv, const char* program) {
   app.add_option("--lr", p.lr, "SGD's learning rate (default 0.1)")
       ->type_name("X")
       ->check(CLI::Number);  // CLI11 would take an empty value as 0
+  app.add_flag("--tutorial", p.tutorial,
+               "first replay the random draws of the tutorial page's LSTM example "
+               "(TUTORIAL = True): the page's numbers");
   lesson::RunOptions run;
   lesson::add_run_flags(app, run);
   if (int rc = lesson::parse_flags(app, argc, argv); rc >= 0) return rc;

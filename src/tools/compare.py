@@ -13,7 +13,8 @@ displayed last expression (Out[n]).
 
 A parameter NAME=VALUE sets `NAME = VALUE` in the notebook's parameters cell
 (the code cell tagged "parameters", else the first code cell) and passes
-`--name VALUE` (lower case, '_' -> '-') to the port.
+`--name VALUE` (lower case, '_' -> '-') to the port; a bool is a flag
+(`TUTORIAL=True` -> `--tutorial`, `TUTORIAL=False` -> `--tutorial=false`).
 
 Per cell it prints `identical` or `differs` (with a unified diff); with
 --numeric also `equal within tolerance`, and grad_fn name differences are
@@ -231,9 +232,17 @@ def run_notebook(path, params, timeout):
 
 
 def port_flags(params):
+    """NAME=VALUE -> --name VALUE; a Python bool is a flag: NAME=True -> --name,
+    NAME=False -> --name=false."""
     flags = []
     for name, value in params:
-        flags += ["--" + name.lower().replace("_", "-"), value]
+        flag = "--" + name.lower().replace("_", "-")
+        if value == "True":
+            flags.append(flag)
+        elif value == "False":
+            flags.append(flag + "=false")
+        else:
+            flags += [flag, value]
     return flags
 
 

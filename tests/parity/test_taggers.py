@@ -6,6 +6,10 @@
       printed output has 4 decimals; this checks the floats themselves).
   test_taggers.py bad-input DEMO
       bad flags and values: exit 2, one error line on stderr, nothing on stdout.
+  test_taggers.py tutorial-page DEMO
+      pos_tagger --tutorial prints the tag scores before and after training
+      that PyTorch's tutorial page shows (quoted below); without --tutorial
+      it does not (the lesson seeds the tagger on its own).
 """
 import contextlib
 import io
@@ -71,6 +75,7 @@ def test_bad_input(demo):
         ["--seed", "1.5"],
         ["--seed", "18446744073709551616"],
         ["--no-such-flag"],
+        ["--tutorial=maybe"],
         ["--dump", "/nonexistent-dir/x.pt"],
     ]
     check_usage_errors(demo, cases)
@@ -78,11 +83,43 @@ def test_bad_input(demo):
     check("--help: exit 0, lists --lr", rc == 0 and "--lr" in out and err == "", err)
 
 
+# What https://pytorch.org/tutorials/beginner/nlp/sequence_models_tutorial.html
+# prints under "Example: An LSTM for Part-of-Speech Tagging", seed 1, after
+# the LSTM example above it: the scores before training, then after 300 epochs.
+PAGE_BEFORE = """tensor([[-1.1389, -1.2024, -0.9693],
+        [-1.1065, -1.2200, -0.9834],
+        [-1.1286, -1.2093, -0.9726],
+        [-1.1190, -1.1960, -0.9916],
+        [-1.0137, -1.2642, -1.0366]])
+"""
+PAGE_AFTER = """tensor([[-0.0462, -4.0106, -3.6096],
+        [-4.8205, -0.0286, -3.9045],
+        [-3.7876, -4.1355, -0.0394],
+        [-0.0185, -4.7874, -4.6013],
+        [-5.7881, -0.0186, -4.1778]])
+"""
+
+
+def test_tutorial_page(demo):
+    rc, out, err = run([demo, "--tutorial"])
+    check("--tutorial: the program runs", rc == 0 and err == "", err)
+    before = out.find(PAGE_BEFORE)
+    after = out.find(PAGE_AFTER)
+    check("--tutorial: the page's scores before training", before >= 0, out)
+    check("--tutorial: the page's scores after training, printed after those before",
+          after > before >= 0, out)
+    rc, out, err = run([demo])
+    check("default: other numbers than the page (the tagger seeded on its own)",
+          rc == 0 and PAGE_BEFORE not in out and PAGE_AFTER not in out, out)
+
+
 def main():
     if len(sys.argv) == 4 and sys.argv[1] == "dump":
         test_dump(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 3 and sys.argv[1] == "bad-input":
         test_bad_input(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "tutorial-page":
+        test_tutorial_page(sys.argv[2])
     else:
         print(__doc__, file=sys.stderr)
         return 2
