@@ -169,8 +169,10 @@ run_release() {
     log "$release: ./run test"
     in_root "$dir" ./run test >>"$log_file" 2>&1 || status=1
   else
-    # ./run demo has built everything; ctest directly, so that the clang
-    # toolchain the excluded labels need is not installed for nothing.
+    # ./run build (./run demo built only the lesson), then ctest directly, so
+    # that the clang toolchain the excluded labels need is not installed for nothing.
+    log "$release: ./run build"
+    in_root "$dir" ./run build >>"$log_file" 2>&1 || status=1
     log "$release: ctest -LE '^(lint|sanitize|tsan|soak)$'"
     in_root "$dir" ctest --test-dir build --output-on-failure --parallel "$(nproc)" \
       -LE '^(lint|sanitize|tsan|soak)$' >>"$log_file" 2>&1 || status=1

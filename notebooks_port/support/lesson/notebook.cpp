@@ -306,4 +306,16 @@ int run_notebook(const std::string& program, const std::vector<Cell>& cells,
   return 0;
 }
 
+// ---------------------------------------------------------------- programs
+
+const char* scenario_of(const char* argv0, const char* lesson) {
+  const char* base = std::strrchr(argv0, '/');
+  base = base == nullptr ? argv0 : base + 1;
+  const size_t n = std::strlen(lesson);
+  if (std::strncmp(base, lesson, n) == 0 && base[n] == '_' && base[n + 1] != '\0') {
+    return base + n + 1;
+  }
+  return "demo";
+}
+
 }  // namespace lesson

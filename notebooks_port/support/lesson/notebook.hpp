@@ -87,8 +87,13 @@ std::optional<uint64_t> parse_seed(const std::string& text);
 CLI::Option* add_seed_flag(CLI::App& app, uint64_t& seed,
                            const std::string& help = "torch.manual_seed(SEED) (default 1)");
 
+// The scenario a lesson program runs, from the name it was run as (argv[0]):
+// "<lesson>_<scenario>" (a link add_lesson() makes) gives "<scenario>",
+// anything else (demo_<lesson>) "demo". The pointer stays valid while argv0 does.
+const char* scenario_of(const char* argv0, const char* lesson);
+
 }  // namespace lesson
 
-// Each lesson library defines this; the programs add_lesson() creates call it
-// with program "demo" (the whole notebook) or a scenario name.
+// Each lesson library defines this; the program add_lesson() creates calls it
+// with program "demo" (the whole notebook) or a scenario name (scenario_of).
 int lesson_main(int argc, char** argv, const char* program);
