@@ -27,6 +27,7 @@
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pyrepr/object.hpp"
@@ -499,9 +500,16 @@ Elements to_elements(const at::Tensor& t) {
     el.data = t.contiguous();
     el.b = el.data.data_ptr<bool>();
   } else {
+    const std::string_view name = c10::toString(st);
+    if (name.substr(0, 4) == "Bits") {
+      // bits8, bits16, bits1x8... have no arithmetic: Python's formatter
+      // fails on the first element's item(), with this message.
+      throw std::runtime_error("\"_local_scalar_dense_cpu\" not implemented for '" +
+                               std::string(name) + "'");
+    }
     el.kind = Kind::Integral;
     // uint64 (2.3 on) would wrap in int64: its bits are kept and printed unsigned.
-    el.unsigned64 = std::string_view(c10::toString(st)) == "UInt64";
+    el.unsigned64 = name == "UInt64";
     el.data = el.unsigned64 ? t.contiguous().view(at::kLong) : t.to(at::kLong).contiguous();
     el.i = el.data.data_ptr<int64_t>();
   }
