@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "lesson/chart.hpp"
 #include "lesson/notebook.hpp"
 #include "lesson/vocab.hpp"
 #include "pyrepr/object.hpp"
@@ -136,6 +137,9 @@ class CharTagger {
         TUTORIAL(p.tutorial),
         dump(dump) {}
 
+  // Each epoch's loss, once the cells have run (--chart).
+  const std::vector<double>& loss_curve() const { return losses; }
+
   std::vector<lesson::Cell> cells() {
     const std::string parameters = "#### 参数 (Parameters)";
     const std::string data = "#### 准备数据 (Preparing the data)";
@@ -241,6 +245,7 @@ class CharTagger {
 
   lesson::Shown cell5() {
     // %% In [5]
+    losses = {};  // 每一轮的损失：损失曲线 (each epoch's loss: the loss curve)
     for (int64_t epoch = 0; epoch < EPOCHS; ++epoch) {
       double epoch_loss = 0.0;  // a Python float
       for (const auto& [sentence, tags] : training_data) {
@@ -256,6 +261,7 @@ class CharTagger {
         optimizer->step();
         epoch_loss += loss.item<double>();
       }
+      losses.push_back(epoch_loss);
       if (epoch % 50 == 0 || epoch == EPOCHS - 1) {
         pyrepr::print("epoch", epoch, "loss", epoch_loss);
       }
@@ -320,6 +326,7 @@ class CharTagger {
   torch::nn::NLLLoss loss_function{nullptr};
   std::unique_ptr<torch::optim::SGD> optimizer;
   Tensor tag_scores;
+  std::vector<double> losses;
 };
 
 }  // namespace
@@ -354,6 +361,9 @@ int lesson_main(int argc, char** argv, const char* program) {
   app.add_flag("--tutorial", p.tutorial,
                "first replay the random draws of the tutorial page's LSTM example "
                "(TUTORIAL = True): the page's numbers");
+  std::string chart;
+  app.add_option("--chart", chart, "draw the loss curve (each epoch's loss) into FILE.svg")
+      ->type_name("FILE.svg");
   lesson::RunOptions run;
   lesson::add_run_flags(app, run);
   if (int rc = lesson::parse_flags(app, argc, argv); rc >= 0) return rc;
@@ -362,7 +372,12 @@ int lesson_main(int argc, char** argv, const char* program) {
     return lesson::usage_error(name, "--lr: expected a finite number >= 0");
   }
 
+  if (int rc = lesson::check_chart_flag(name, chart); rc >= 0) return rc;  // before training
   lesson::Dump dump;
   CharTagger notebook(p, dump);
-  return lesson::run_notebook(name, notebook.cells(), {}, run, dump);
+  const int status = lesson::run_notebook(name, notebook.cells(), {}, run, dump);
+  if (status != 0) return status;
+  return lesson::write_chart(
+      name, lesson::loss_curve(notebook.loss_curve(), "char_lstm_tagger: the training loss"),
+      chart);
 }

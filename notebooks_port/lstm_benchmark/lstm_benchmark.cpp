@@ -39,6 +39,7 @@
 #include <utility>
 #include <vector>
 
+#include "lesson/chart.hpp"
 #include "lesson/notebook.hpp"
 #include "pyrepr/object.hpp"
 
@@ -214,6 +215,36 @@ std::string after(const std::string& text, char sep) {
   return rest;
 }
 
+// --chart: the time of one sequence against the size (input = hidden), one
+// line per language and way, at one thread and the longest sequence measured.
+lesson::Chart time_chart(const std::vector<Row>& rows) {
+  int64_t seq_len = 0, threads = 0;
+  for (const Row& r : rows) {
+    seq_len = std::max(seq_len, r.seq_len);
+    threads = threads == 0 ? r.threads : std::min(threads, r.threads);
+  }
+  lesson::Chart chart;
+  chart.title = fmt::format("lstm_benchmark: one sequence of {} steps, {} thread{}", seq_len,
+                            threads, threads == 1 ? "" : "s");
+  chart.xlabel = "input size = hidden size (batch grows with it: see the table)";
+  chart.ylabel = "median time per sequence (ms)";
+  chart.logx = chart.logy = true;
+  const std::map<std::string, std::string> names = {{"cpp", "C++"}, {"python", "Python"}};
+  for (const std::string lang : {"cpp", "python"}) {
+    for (const std::string way : {"stepwise", "batched"}) {
+      lesson::Series series{names.at(lang) + " " + way, {}, {}};
+      for (const Row& r : rows) {
+        if (r.lang == lang && r.way == way && r.seq_len == seq_len && r.threads == threads) {
+          series.x.push_back(double(r.input_size));
+          series.y.push_back(r.median_ms);
+        }
+      }
+      if (!series.x.empty()) chart.series.push_back(series);
+    }
+  }
+  return chart;
+}
+
 struct Grid {
   std::vector<std::pair<int64_t, int64_t>> sizes;  // (input = hidden, batch)
   std::vector<int64_t> seq_lens;
@@ -224,6 +255,9 @@ class LstmBenchmark {
  public:
   explicit LstmBenchmark(const Parameters& p)
       : SEED(p.seed), MODE(p.mode), CSV(p.csv), PYTHON(p.python), NOTEBOOK(p.notebook) {}
+
+  // The measurements, once the cells have run (--chart).
+  const std::vector<Row>& results() const { return rows; }
 
   std::vector<lesson::Cell> cells() {
     const std::string setup = "#### 参数和机器 (Parameters and the machine)";
@@ -486,6 +520,11 @@ int lesson_main(int argc, char** argv, const char* program) {
                  "the notebook whose code measures Python (default: the "
                  "lesson's lstm_benchmark.ipynb)")
       ->type_name("FILE.ipynb");
+  std::string chart;
+  app.add_option("--chart", chart,
+                 "draw the times per sequence (stepwise and batched, C++ and Python, by size) "
+                 "into FILE.svg")
+      ->type_name("FILE.svg");
   lesson::RunOptions run;
   lesson::add_run_flags(app, run);
   if (int rc = lesson::parse_flags(app, argc, argv); rc >= 0) return rc;
@@ -510,7 +549,11 @@ int lesson_main(int argc, char** argv, const char* program) {
                                  "--csv: cannot write " + p.csv + ": " + std::strerror(errno));
   }
 
+  if (int rc = lesson::check_chart_flag(name, chart); rc >= 0) return rc;  // before measuring
+
   lesson::Dump dump;
   LstmBenchmark notebook(p);
-  return lesson::run_notebook(name, notebook.cells(), {}, run, dump);
+  const int status = lesson::run_notebook(name, notebook.cells(), {}, run, dump);
+  if (status != 0) return status;
+  return lesson::write_chart(name, time_chart(notebook.results()), chart);
 }

@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "lesson/chart.hpp"
 #include "lesson/notebook.hpp"
 #include "lesson/vocab.hpp"
 #include "pyrepr/object.hpp"
@@ -108,6 +109,9 @@ class PosTagger {
         LR(p.lr),
         TUTORIAL(p.tutorial),
         dump(dump) {}
+
+  // Each epoch's loss, once the cells have run (--chart).
+  const std::vector<double>& loss_curve() const { return losses; }
 
   std::vector<lesson::Cell> cells() {
     const std::string parameters = "#### 参数 (Parameters)";
@@ -198,6 +202,7 @@ class PosTagger {
 
   lesson::Shown cell5() {
     // %% In [5]
+    losses = {};  // 每一轮的损失：损失曲线 (each epoch's loss: the loss curve)
     for (int64_t epoch = 0; epoch < EPOCHS; ++epoch) {
       double epoch_loss = 0.0;  // a Python float
       for (const auto& [sentence, tags] : training_data) {
@@ -219,6 +224,7 @@ class PosTagger {
         optimizer->step();
         epoch_loss += loss.item<double>();
       }
+      losses.push_back(epoch_loss);
       if (epoch % 50 == 0 || epoch == EPOCHS - 1) {
         pyrepr::print("epoch", epoch, "loss", epoch_loss);
       }
@@ -284,6 +290,7 @@ class PosTagger {
   torch::nn::NLLLoss loss_function{nullptr};
   std::unique_ptr<torch::optim::SGD> optimizer;
   Tensor tag_scores;
+  std::vector<double> losses;
 };
 
 }  // namespace
@@ -311,6 +318,9 @@ int lesson_main(int argc, char** argv, const char* program) {
   app.add_flag("--tutorial", p.tutorial,
                "first replay the random draws of the tutorial page's LSTM example "
                "(TUTORIAL = True): the page's numbers");
+  std::string chart;
+  app.add_option("--chart", chart, "draw the loss curve (each epoch's loss) into FILE.svg")
+      ->type_name("FILE.svg");
   lesson::RunOptions run;
   lesson::add_run_flags(app, run);
   if (int rc = lesson::parse_flags(app, argc, argv); rc >= 0) return rc;
@@ -319,7 +329,11 @@ int lesson_main(int argc, char** argv, const char* program) {
     return lesson::usage_error(name, "--lr: expected a finite number >= 0");
   }
 
+  if (int rc = lesson::check_chart_flag(name, chart); rc >= 0) return rc;  // before training
   lesson::Dump dump;
   PosTagger notebook(p, dump);
-  return lesson::run_notebook(name, notebook.cells(), {}, run, dump);
+  const int status = lesson::run_notebook(name, notebook.cells(), {}, run, dump);
+  if (status != 0) return status;
+  return lesson::write_chart(
+      name, lesson::loss_curve(notebook.loss_curve(), "pos_tagger: the training loss"), chart);
 }
