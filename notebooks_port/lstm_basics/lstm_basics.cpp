@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "lesson/notebook.hpp"
-#include "pyrepr/load.hpp"
+#include "lesson/state_dict.hpp"
 #include "pyrepr/object.hpp"
 
 namespace {
@@ -35,67 +35,9 @@ struct Parameters {
   std::string weights;  // "" = None
 };
 
-const char* const kLSTMKeys[] = {"weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"};
-
-// An LSTM state_dict saved by Python (torch.save(lstm.state_dict(), FILE)),
-// checked as load_state_dict(strict=True) checks it. Throws
-// std::invalid_argument with a one-line message.
-std::vector<std::pair<std::string, Tensor>> read_state_dict(const std::string& path,
-                                                            int64_t input_size,
-                                                            int64_t hidden_size) {
-  pyrepr::Object obj;
-  try {
-    obj = pyrepr::load(path);
-  } catch (const std::exception& e) {
-    throw std::invalid_argument(e.what());
-  }
-  if (!obj.is<pyrepr::Dict>()) {
-    throw std::invalid_argument("not a state_dict (a dict of tensors), but " +
-                                std::string(obj.is<pyrepr::List>() ? "a list" : "another object"));
-  }
-  const auto& items = obj.as<pyrepr::Dict>().items;
-  const std::vector<std::vector<int64_t>> shapes = {{4 * hidden_size, input_size},
-                                                    {4 * hidden_size, hidden_size},
-                                                    {4 * hidden_size},
-                                                    {4 * hidden_size}};
-  std::vector<std::pair<std::string, Tensor>> result;
-  for (size_t k = 0; k < 4; ++k) {
-    const std::string key = kLSTMKeys[k];
-    const pyrepr::Object* value = nullptr;
-    for (const auto& kv : items) {
-      if (kv.first.is<std::string>() && kv.first.as<std::string>() == key) value = &kv.second;
-    }
-    if (value == nullptr) throw std::invalid_argument("missing key '" + key + "'");
-    if (!value->is<pyrepr::TensorValue>()) {
-      throw std::invalid_argument("'" + key + "' is not a tensor");
-    }
-    const Tensor& t = value->as<pyrepr::TensorValue>().tensor;
-    if (!t.defined() || t.layout() != at::kStrided || t.is_quantized() ||
-        !at::isFloatingType(t.scalar_type())) {
-      throw std::invalid_argument("'" + key + "' is not a dense floating-point tensor");
-    }
-    if (t.sizes().vec() != shapes[k]) {
-      throw std::invalid_argument(
-          "'" + key + "' has shape " + pyrepr::repr(pyrepr::size_of(t)) + ", this LSTM needs " +
-          pyrepr::repr(pyrepr::Object(pyrepr::Size{shapes[k]})) + " (--input-size " +
-          std::to_string(input_size) + ", --hidden-size " + std::to_string(hidden_size) + ")");
-    }
-    result.emplace_back(key, t.to(at::kFloat).contiguous());
-  }
-  for (const auto& kv : items) {
-    const std::string key =
-        kv.first.is<std::string>() ? kv.first.as<std::string>() : pyrepr::repr(kv.first);
-    bool known = false;
-    for (const char* k : kLSTMKeys) known = known || key == k;
-    if (!known) throw std::invalid_argument("unexpected key '" + key + "'");
-  }
-  return result;
-}
-
 class LstmBasics {
  public:
-  LstmBasics(const Parameters& p, std::vector<std::pair<std::string, Tensor>> weights,
-             lesson::Dump& dump)
+  LstmBasics(const Parameters& p, lesson::StateDict weights, lesson::Dump& dump)
       : SEED(p.seed),
         INPUT_SIZE(p.input_size),
         HIDDEN_SIZE(p.hidden_size),
@@ -116,14 +58,6 @@ class LstmBasics {
   }
 
  private:
-  // The weights given with --weights, copied over the random initial ones
-  // (Python: lstm.load_state_dict(torch.load(WEIGHTS))).
-  void load_state_dict(torch::nn::LSTM& lstm) {
-    torch::NoGradGuard no_grad;
-    auto params = lstm->named_parameters();
-    for (const auto& [name, value] : WEIGHTS) params[name].copy_(value);
-  }
-
   lesson::Shown cell1() {
     // %% In [1]
     // import torch, torch.nn: #include <ATen/ATen.h> and <torch/nn/modules/rnn.h> (top of file)
@@ -139,7 +73,7 @@ class LstmBasics {
     // 第一维是序列本身，第二维是mini-batch，第三维是单个词向量的维度
     // (dim 1: the sequence, dim 2: the mini-batch, dim 3: the size of one word vector)
     lstm01 = torch::nn::LSTM(INPUT_SIZE, HIDDEN_SIZE);  // 输入三维数据，输出三维数据
-    if (!WEIGHTS.empty()) load_state_dict(lstm01);  // 代替随机的初始权重 (instead of random)
+    if (!WEIGHTS.empty()) lesson::load_state_dict(*lstm01, WEIGHTS);  // 代替随机的初始权重
     inputs01.clear();
     for (int64_t k = 0; k < SEQ_LEN; ++k) {
       inputs01.push_back(torch::randn({1, INPUT_SIZE}));  // 模拟五个单词的句子
@@ -181,7 +115,7 @@ class LstmBasics {
   lesson::Shown cell5() {
     // %% In [5]
     lstm02 = torch::nn::LSTM(INPUT_SIZE, HIDDEN_SIZE);  // 输入三维数据，输出三维数据
-    if (!WEIGHTS.empty()) load_state_dict(lstm02);  // 代替随机的初始权重 (instead of random)
+    if (!WEIGHTS.empty()) lesson::load_state_dict(*lstm02, WEIGHTS);  // 代替随机的初始权重
     std::vector<Tensor> words;  // Python's list inputs02 (C++ needs a second name)
     for (int64_t k = 0; k < SEQ_LEN; ++k) {
       words.push_back(torch::randn({1, INPUT_SIZE}));  // 模拟五个单词的句子
@@ -245,8 +179,8 @@ class LstmBasics {
   const int64_t INPUT_SIZE;
   const int64_t HIDDEN_SIZE;
   const int64_t SEQ_LEN;
-  const std::vector<std::pair<std::string, Tensor>> WEIGHTS;  // empty = None
-  lesson::Dump& dump;                                         // --dump
+  const lesson::StateDict WEIGHTS;  // --weights (empty = None)
+  lesson::Dump& dump;               // --dump
 
   // The notebook's variables.
   torch::nn::LSTM lstm01{nullptr};
@@ -296,10 +230,14 @@ int lesson_main(int argc, char** argv, const char* program) {
   lesson::add_run_flags(app, run);
   if (int rc = lesson::parse_flags(app, argc, argv); rc >= 0) return rc;
 
-  std::vector<std::pair<std::string, Tensor>> weights;
+  lesson::StateDict weights;
   if (!p.weights.empty()) {
     try {
-      weights = read_state_dict(p.weights, p.input_size, p.hidden_size);
+      // Read and checked before any cell runs (the LSTM made here for the
+      // check draws random numbers before cell 1 seeds the generator).
+      weights = lesson::read_state_dict(p.weights);
+      torch::nn::LSTM check(p.input_size, p.hidden_size);
+      lesson::load_state_dict(*check, weights);
     } catch (const std::exception& e) {
       return lesson::usage_error(name, "--weights " + p.weights + ": " + e.what());
     }

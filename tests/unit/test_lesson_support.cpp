@@ -1,7 +1,13 @@
 // The lesson support's pieces that need no lesson (notebooks_port/support).
-#include "lesson/notebook.hpp"  // before catch.hpp: LibTorch's headers define a CHECK of their own
+// LibTorch's headers before catch.hpp: they define a CHECK of their own.
+#include <ATen/ATen.h>
+#include <torch/nn/modules/linear.h>
 
+#include <stdexcept>
 #include <string>
+
+#include "lesson/notebook.hpp"
+#include "lesson/state_dict.hpp"
 
 #include "catch.hpp"
 
@@ -15,4 +21,30 @@ TEST_CASE("lesson: scenario_of takes the scenario from the program's name", "[le
   CHECK(std::string(scenario_of("", "lstm_basics")) == "demo");
   CHECK(std::string(scenario_of("lstm_basicsX_stepwise", "lstm_basics")) == "demo");
   CHECK(std::string(scenario_of("dir_lstm_basics_y/demo_z", "lstm_basics")) == "demo");
+}
+
+TEST_CASE("lesson: load_state_dict is strict, as Python's strict=True", "[lesson]") {
+  torch::nn::Linear linear(2, 3);  // weight [3, 2], bias [3]
+  const at::Tensor w = at::ones({3, 2}, at::kDouble), b = at::full({3}, 2.0);
+  auto message = [&](const lesson::StateDict& state) {
+    try {
+      lesson::load_state_dict(*linear, state);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("(accepted)");
+  };
+  CHECK(message({{"weight", w}}) == "missing key(s) in state_dict: 'bias'");
+  CHECK(message({{"weight", w}, {"bias", b}, {"extra", b}}) ==
+        "unexpected key(s) in state_dict: 'extra'");
+  CHECK(message({{"weight", at::ones({2, 2})}, {"bias", b}}) ==
+        "size mismatch for weight: copying a param with shape [2, 2] from checkpoint, the shape "
+        "in current model is [3, 2]");
+  CHECK(message({{"bias", b}, {"other", w}}) ==
+        "missing key(s) in state_dict: 'weight'; unexpected key(s) in state_dict: 'other'");
+  CHECK(linear->weight.abs().sum().item<double>() != 6.0);  // refused: left unchanged
+  CHECK(message({{"bias", b}, {"weight", w}}) == "(accepted)");
+  CHECK(linear->weight.scalar_type() == at::kFloat);  // converted, as copy_ does
+  CHECK(at::equal(linear->weight, at::ones({3, 2})));
+  CHECK(at::equal(linear->bias, at::full({3}, 2.0)));
 }
