@@ -17,18 +17,17 @@
 #include <torch/optim/sgd.h>
 
 #include <CLI/CLI.hpp>
-#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "lesson/chart.hpp"
-#include "lesson/notebook.hpp"
+#include "lesson/program.hpp"
+#include "lesson/tagger.hpp"
 #include "lesson/vocab.hpp"
 #include "pyrepr/object.hpp"
 
@@ -37,8 +36,10 @@ namespace {
 using torch::Tensor;
 namespace F = torch::nn::functional;
 
-constexpr int64_t kMaxDim = 1024;       // the --*-dim flags
-constexpr int64_t kMaxEpochs = 100000;  // --epochs
+using lesson::prepare_sequence;
+using lesson::split;
+
+constexpr int64_t kMaxDim = 1024;  // the --*-dim flags
 
 // The notebook's parameters cell.
 struct Parameters {
@@ -47,18 +48,8 @@ struct Parameters {
   int64_t char_embedding_dim = 3;
   int64_t char_hidden_dim = 3;
   int64_t hidden_dim = 6;
-  int64_t epochs = 300;
-  double lr = 0.1;
-  bool tutorial = false;
+  lesson::Training training;  // EPOCHS, LR, TUTORIAL (lesson/tagger.hpp)
 };
-
-// Python's "The dog ate the apple".split().
-std::vector<std::string> split(const std::string& text) {
-  std::istringstream in(text);
-  std::vector<std::string> words;
-  for (std::string word; in >> word;) words.push_back(word);
-  return words;
-}
 
 // A Python str iterated: its characters, each a str of length 1 (the words
 // here are ASCII).
@@ -68,8 +59,6 @@ std::vector<std::string> characters(const std::string& word) {
   return chars;
 }
 
-using Sentence = std::vector<std::string>;
-using Tags = std::vector<std::string>;
 // prepare_inputs(sentence) returns (word indices, [character indices of each word]).
 using Inputs = std::pair<Tensor, std::vector<Tensor>>;
 
@@ -124,23 +113,22 @@ struct CharLSTMTaggerImpl : torch::nn::Module {
 TORCH_MODULE(CharLSTMTagger);
 // %% end
 
-class CharTagger {
+class CharTagger : public lesson::Notebook {
  public:
-  CharTagger(const Parameters& p, lesson::Dump& dump)
+  explicit CharTagger(const Parameters& p)
       : SEED(p.seed),
         WORD_EMBEDDING_DIM(p.word_embedding_dim),
         CHAR_EMBEDDING_DIM(p.char_embedding_dim),
         CHAR_HIDDEN_DIM(p.char_hidden_dim),
         HIDDEN_DIM(p.hidden_dim),
-        EPOCHS(p.epochs),
-        LR(p.lr),
-        TUTORIAL(p.tutorial),
-        dump(dump) {}
+        EPOCHS(p.training.epochs),
+        LR(p.training.lr),
+        TUTORIAL(p.training.tutorial) {}
 
   // Each epoch's loss, once the cells have run (--chart).
   const std::vector<double>& loss_curve() const { return losses; }
 
-  std::vector<lesson::Cell> cells() {
+  std::vector<lesson::Cell> cells() override {
     const std::string parameters = "#### 参数 (Parameters)";
     const std::string data = "#### 准备数据 (Preparing the data)";
     const std::string model = "#### 模型 (The model)";
@@ -182,12 +170,8 @@ class CharTagger {
 
   lesson::Shown cell2() {
     // %% In [2]
-    // def prepare_sequence: a lambda, kept in a member like Python keeps the function in a name
-    prepare_sequence = [](const std::vector<std::string>& seq, const lesson::Vocab& to_ix) {
-      std::vector<int64_t> idxs;
-      for (const std::string& w : seq) idxs.push_back(to_ix.at(w));
-      return torch::tensor(idxs, torch::kLong);
-    };
+    // def prepare_sequence(seq, to_ix): lesson::prepare_sequence (lesson/tagger.hpp),
+    // shared with pos_tagger: torch.tensor([to_ix[w] for w in seq], dtype=torch.long)
 
     training_data = {
         // 标签：DET 限定词，NN 名词，V 动词 (tags: DET determiner, NN noun, V verb)
@@ -202,8 +186,8 @@ class CharTagger {
         }
       }
     }
-    pyrepr::print(word_to_ix.object());
-    pyrepr::print(char_to_ix.object());
+    print(word_to_ix.object());
+    print(char_to_ix.object());
     tag_to_ix = lesson::Vocab{"DET", "NN", "V"};  // {"DET": 0, "NN": 1, "V": 2}
 
     prepare_inputs = [this](const std::vector<std::string>& sentence) {
@@ -227,18 +211,16 @@ class CharTagger {
         std::make_unique<torch::optim::SGD>(model->parameters(), torch::optim::SGDOptions(LR));
 
     // 单词 LSTM 的输入维度 = 词向量 + 字符表示 (the word LSTM's input size = word embedding + c_w)
-    pyrepr::print("word LSTM input size:", model->lstm->options.input_size());
+    print("word LSTM input size:", model->lstm->options.input_size());
 
     {
       torch::NoGradGuard no_grad;  // with torch.no_grad():
       auto [sentence_in, chars_in] = prepare_inputs(training_data[0].first);
       Tensor c_w = model->char_representation(chars_in[1]);
-      pyrepr::print("c_w of 'dog':", c_w);
+      print("c_w of 'dog':", c_w);
       tag_scores = model(sentence_in, chars_in);
-      pyrepr::print(tag_scores);
-      dump("c_w", c_w);
+      print(tag_scores);
     }
-    dump("tag_scores", tag_scores);
     return {};
     // %% end
   }
@@ -263,7 +245,7 @@ class CharTagger {
       }
       losses.push_back(epoch_loss);
       if (epoch % 50 == 0 || epoch == EPOCHS - 1) {
-        pyrepr::print("epoch", epoch, "loss", epoch_loss);
+        print("epoch", epoch, "loss", epoch_loss);
       }
     }
     return {};
@@ -276,17 +258,15 @@ class CharTagger {
       torch::NoGradGuard no_grad;  // with torch.no_grad():
       auto [sentence_in, chars_in] = prepare_inputs(training_data[0].first);
       tag_scores = model(sentence_in, chars_in);
-      pyrepr::print(tag_scores);
+      print(tag_scores);
     }
-    dump("tag_scores", tag_scores);
     return {};
     // %% end
   }
 
   lesson::Shown cell7() {
     // %% In [7]
-    pyrepr::print(tag_scores.argmax(1));
-    dump("argmax", tag_scores.argmax(1));
+    print(tag_scores.argmax(1));
 
     std::map<int64_t, std::string> ix_to_tag;
     for (const auto& [tag, ix] : tag_to_ix.items()) ix_to_tag[ix] = tag;
@@ -298,7 +278,7 @@ class CharTagger {
       for (size_t k = 0; k < sentence.size(); ++k) {
         tagged.emplace_back(sentence[k], ix_to_tag.at(predicted[k].item<int64_t>()));
       }
-      pyrepr::print(tagged);
+      print(tagged);
     }
     return {};
     // %% end
@@ -313,12 +293,10 @@ class CharTagger {
   const int64_t EPOCHS;
   const double LR;
   const bool TUTORIAL;
-  lesson::Dump& dump;  // --dump
 
   // The notebook's variables.
-  std::function<Tensor(const std::vector<std::string>&, const lesson::Vocab&)> prepare_sequence;
   std::function<Inputs(const std::vector<std::string>&)> prepare_inputs;
-  std::vector<std::pair<Sentence, Tags>> training_data;
+  lesson::TrainingData training_data;
   lesson::Vocab word_to_ix;
   lesson::Vocab char_to_ix;
   lesson::Vocab tag_to_ix;
@@ -331,17 +309,14 @@ class CharTagger {
 
 }  // namespace
 
-int lesson_main(int argc, char** argv, const char* program) {
-  const std::string scenario = program;
-  const std::string name = "demo_char_lstm_tagger";
-  if (scenario != "demo") return lesson::usage_error(name, "unknown program " + scenario);
-
-  CLI::App app{
+int lesson_main(int argc, char** argv, const char* /*scenario*/) {
+  Parameters p;
+  lesson::Program program(
+      "demo_char_lstm_tagger",
       "The tutorial's exercise: the LSTM part-of-speech tagger with character-level features, "
       "trained as char_lstm_tagger.ipynb trains it, printed as Jupyter shows it.",
-      name};
-  Parameters p;
-  lesson::add_seed_flag(app, p.seed);
+      p.seed);
+  CLI::App& app = program.app();
   app.add_option("--word-embedding-dim", p.word_embedding_dim,
                  "size of a word embedding x_w (default 6)")
       ->check(CLI::Range(int64_t{1}, kMaxDim));
@@ -353,31 +328,12 @@ int lesson_main(int argc, char** argv, const char* program) {
       ->check(CLI::Range(int64_t{1}, kMaxDim));
   app.add_option("--hidden-dim", p.hidden_dim, "size of the word LSTM's hidden state (default 6)")
       ->check(CLI::Range(int64_t{1}, kMaxDim));
-  app.add_option("--epochs", p.epochs, "training epochs (default 300)")
-      ->check(CLI::Range(int64_t{0}, kMaxEpochs));
-  app.add_option("--lr", p.lr, "SGD's learning rate (default 0.1)")
-      ->type_name("X")
-      ->check(CLI::Number);  // CLI11 would take an empty value as 0
-  app.add_flag("--tutorial", p.tutorial,
-               "first replay the random draws of the tutorial page's LSTM example "
-               "(TUTORIAL = True): the page's numbers");
-  std::string chart;
-  app.add_option("--chart", chart, "draw the loss curve (each epoch's loss) into FILE.svg")
-      ->type_name("FILE.svg");
-  lesson::RunOptions run;
-  lesson::add_run_flags(app, run);
-  if (int rc = lesson::parse_flags(app, argc, argv); rc >= 0) return rc;
+  lesson::add_training_flags(program, p.training);
+  if (int rc = program.parse(argc, argv); rc >= 0) return rc;
+  if (int rc = lesson::check_training_flags(program, p.training); rc >= 0) return rc;
 
-  if (!std::isfinite(p.lr) || p.lr < 0) {
-    return lesson::usage_error(name, "--lr: expected a finite number >= 0");
-  }
-
-  if (int rc = lesson::check_chart_flag(name, chart); rc >= 0) return rc;  // before training
-  lesson::Dump dump;
-  CharTagger notebook(p, dump);
-  const int status = lesson::run_notebook(name, notebook.cells(), {}, run, dump);
-  if (status != 0) return status;
-  return lesson::write_chart(
-      name, lesson::loss_curve(notebook.loss_curve(), "char_lstm_tagger: the training loss"),
-      chart);
+  CharTagger notebook(p);
+  if (int rc = program.run(notebook); rc != 0) return rc;
+  return program.write_chart(
+      lesson::loss_curve(notebook.loss_curve(), "char_lstm_tagger: the training loss"));
 }

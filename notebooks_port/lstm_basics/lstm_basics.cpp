@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "lesson/notebook.hpp"
+#include "lesson/program.hpp"
 #include "lesson/state_dict.hpp"
 #include "pyrepr/object.hpp"
 
@@ -35,17 +35,16 @@ struct Parameters {
   std::string weights;  // "" = None
 };
 
-class LstmBasics {
+class LstmBasics : public lesson::Notebook {
  public:
-  LstmBasics(const Parameters& p, lesson::StateDict weights, lesson::Dump& dump)
+  LstmBasics(const Parameters& p, lesson::StateDict weights)
       : SEED(p.seed),
         INPUT_SIZE(p.input_size),
         HIDDEN_SIZE(p.hidden_size),
         SEQ_LEN(p.seq_len),
-        WEIGHTS(std::move(weights)),
-        dump(dump) {}
+        WEIGHTS(std::move(weights)) {}
 
-  std::vector<lesson::Cell> cells() {
+  std::vector<lesson::Cell> cells() override {
     const std::string simple = "#### 简单的例子 (A simple example)";
     const std::string separately = "#### 单词分开训练 (Words fed separately, one at a time)";
     const std::string together = "#### 单词合在一起训练 (Words fed together, as one sequence)";
@@ -78,7 +77,6 @@ class LstmBasics {
     for (int64_t k = 0; k < SEQ_LEN; ++k) {
       inputs01.push_back(torch::randn({1, INPUT_SIZE}));  // 模拟五个单词的句子
     }
-    dump("inputs01", inputs01);
     return pyrepr::Object(inputs01);  // Out[2]: the cell's last expression
     // %% end
   }
@@ -91,7 +89,6 @@ class LstmBasics {
     Tensor h0 = torch::randn({1, 1, HIDDEN_SIZE});
     Tensor c0 = torch::randn({1, 1, HIDDEN_SIZE});
     hidden01 = {h0, c0};
-    dump("hidden01", hidden01);
     return pyrepr::Object(hidden01);  // Out[3]
     // %% end
   }
@@ -101,12 +98,10 @@ class LstmBasics {
     for (size_t step = 0; step < inputs01.size(); ++step) {
       const Tensor& i = inputs01[step];
       std::tie(out01, hidden01) = lstm01->forward(i.view({1, 1, -1}), hidden01);
-      pyrepr::print(out01);
-      pyrepr::print();
-      pyrepr::print(hidden01);
-      pyrepr::print("---------------------------------");
-      dump("step" + std::to_string(step) + ".out01", out01);
-      dump("step" + std::to_string(step) + ".hidden01", hidden01);
+      print(out01);
+      print();
+      print(hidden01);
+      print("---------------------------------");
     }
     return {};
     // %% end
@@ -120,26 +115,22 @@ class LstmBasics {
     for (int64_t k = 0; k < SEQ_LEN; ++k) {
       words.push_back(torch::randn({1, INPUT_SIZE}));  // 模拟五个单词的句子
     }
-    pyrepr::print(words);
-    pyrepr::print("------------------------------------");
+    print(words);
+    print("------------------------------------");
     Tensor h0 = torch::randn({1, 1, HIDDEN_SIZE});
     Tensor c0 = torch::randn({1, 1, HIDDEN_SIZE});
     hidden02 = {h0, c0};
-    pyrepr::print(hidden02);
-    pyrepr::print("------------------------------------");
-    dump("inputs02", words);
-    dump("hidden02_first", hidden02);
+    print(hidden02);
+    print("------------------------------------");
     // 修改序列长度维度为 5 (the sequence-length dimension becomes 5)
     inputs02 = torch::cat(words).view({static_cast<int64_t>(words.size()), 1, -1});
     Tensor h1 = torch::randn({1, 1, HIDDEN_SIZE});
     Tensor c1 = torch::randn({1, 1, HIDDEN_SIZE});
     hidden02 = {h1, c1};
     std::tie(out02, hidden02) = lstm02->forward(inputs02, hidden02);
-    pyrepr::print(out02);
-    pyrepr::print();
-    pyrepr::print(hidden02);
-    dump("out02", out02);
-    dump("hidden02", hidden02);
+    print(out02);
+    print();
+    print(hidden02);
     return {};
     // %% end
   }
@@ -165,11 +156,11 @@ class LstmBasics {
     auto [h_n, c_n] = h_n_c_n;
 
     // 最大绝对误差 (largest absolute difference); .item() is a Python float
-    pyrepr::print("max |out_step - out_batch|:", (out_step - out_batch).abs().max().item<double>());
-    pyrepr::print("max |h_step - h_n|:", (h_step - h_n).abs().max().item<double>());
-    pyrepr::print("max |c_step - c_n|:", (c_step - c_n).abs().max().item<double>());
+    print("max |out_step - out_batch|:", (out_step - out_batch).abs().max().item<double>());
+    print("max |h_step - h_n|:", (h_step - h_n).abs().max().item<double>());
+    print("max |c_step - c_n|:", (c_step - c_n).abs().max().item<double>());
     // 输出的最后一行就是 h_n (the last row of out is h_n)
-    pyrepr::print("out_batch[-1] equals h_n:", torch::equal(out_batch[-1], h_n[0]));
+    print("out_batch[-1] equals h_n:", torch::equal(out_batch[-1], h_n[0]));
     return {};
     // %% end
   }
@@ -180,7 +171,6 @@ class LstmBasics {
   const int64_t HIDDEN_SIZE;
   const int64_t SEQ_LEN;
   const lesson::StateDict WEIGHTS;  // --weights (empty = None)
-  lesson::Dump& dump;               // --dump
 
   // The notebook's variables.
   torch::nn::LSTM lstm01{nullptr};
@@ -195,27 +185,25 @@ class LstmBasics {
 
 }  // namespace
 
-int lesson_main(int argc, char** argv, const char* program) {
-  const std::string scenario = program;
-  const std::string name = scenario == "demo" ? "demo_lstm_basics" : "lstm_basics_" + scenario;
+int lesson_main(int argc, char** argv, const char* scenario) {
   // Which cells each program shows; the others still run, so the random
   // numbers are those of the whole notebook.
+  const std::string which = scenario;
   std::vector<int> shown;
   std::string what = "the whole notebook lstm_basics.ipynb";
-  if (scenario == "stepwise") {
+  if (which == "stepwise") {
     shown = {1, 2, 3, 4};
     what = "cells 1-4 of lstm_basics.ipynb: the words fed one at a time";
-  } else if (scenario == "batched") {
+  } else if (which == "batched") {
     shown = {1, 5, 6};
     what = "cells 5-6 of lstm_basics.ipynb: the words fed together, and both ways agree";
-  } else if (scenario != "demo") {
-    return lesson::usage_error(name, "unknown program " + scenario);
   }
 
-  CLI::App app{"PyTorch's LSTM, stepwise and batched, printed as Jupyter shows it (" + what + ").",
-               name};
   Parameters p;
-  lesson::add_seed_flag(app, p.seed);
+  lesson::Program program(
+      which == "demo" ? "demo_lstm_basics" : "lstm_basics_" + which,
+      "PyTorch's LSTM, stepwise and batched, printed as Jupyter shows it (" + what + ").", p.seed);
+  CLI::App& app = program.app();
   app.add_option("--input-size", p.input_size, "size of a word vector (default 3)")
       ->check(CLI::Range(int64_t{1}, kMaxSize));
   app.add_option("--hidden-size", p.hidden_size, "size of the hidden state (default 3)")
@@ -226,9 +214,7 @@ int lesson_main(int argc, char** argv, const char* program) {
                  "an LSTM state_dict saved by Python (torch.save(lstm.state_dict(), FILE)), "
                  "used instead of the random initial weights")
       ->type_name("FILE.pt");
-  lesson::RunOptions run;
-  lesson::add_run_flags(app, run);
-  if (int rc = lesson::parse_flags(app, argc, argv); rc >= 0) return rc;
+  if (int rc = program.parse(argc, argv); rc >= 0) return rc;
 
   lesson::StateDict weights;
   if (!p.weights.empty()) {
@@ -239,11 +225,9 @@ int lesson_main(int argc, char** argv, const char* program) {
       torch::nn::LSTM check(p.input_size, p.hidden_size);
       lesson::load_state_dict(*check, weights);
     } catch (const std::exception& e) {
-      return lesson::usage_error(name, "--weights " + p.weights + ": " + e.what());
+      return program.error("--weights " + p.weights + ": " + e.what());
     }
   }
-
-  lesson::Dump dump;
-  LstmBasics notebook(p, std::move(weights), dump);
-  return lesson::run_notebook(name, notebook.cells(), shown, run, dump);
+  LstmBasics notebook(p, std::move(weights));
+  return program.run(notebook, shown);
 }

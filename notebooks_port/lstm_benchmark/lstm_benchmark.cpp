@@ -40,7 +40,7 @@
 #include <vector>
 
 #include "lesson/chart.hpp"
-#include "lesson/notebook.hpp"
+#include "lesson/program.hpp"
 #include "pyrepr/object.hpp"
 
 extern char** environ;
@@ -251,7 +251,7 @@ struct Grid {
   std::vector<int64_t> threads;
 };
 
-class LstmBenchmark {
+class LstmBenchmark : public lesson::Notebook {
  public:
   explicit LstmBenchmark(const Parameters& p)
       : SEED(p.seed), MODE(p.mode), CSV(p.csv), PYTHON(p.python), NOTEBOOK(p.notebook) {}
@@ -259,7 +259,7 @@ class LstmBenchmark {
   // The measurements, once the cells have run (--chart).
   const std::vector<Row>& results() const { return rows; }
 
-  std::vector<lesson::Cell> cells() {
+  std::vector<lesson::Cell> cells() override {
     const std::string setup = "#### 参数和机器 (Parameters and the machine)";
     const std::string ways = "#### 两种方式 (The two ways)";
     const std::string timing = "#### 计时 (Timing)";
@@ -288,26 +288,26 @@ class LstmBenchmark {
     std::vector<std::string> blas = blas_libraries();
     std::string blas_list;
     for (const auto& path : blas) blas_list += (blas_list.empty() ? "" : ", ") + path;
-    pyrepr::print("CPU:", after(first_line("/proc/cpuinfo", "model name"), ':'), "|",
-                  std::thread::hardware_concurrency(), "logical CPUs");
-    pyrepr::print("OS:", after(first_line("/etc/os-release", "PRETTY_NAME="), '='));
-    pyrepr::print("LibTorch:", TORCH_VERSION);
-    pyrepr::print("BLAS:", blas.empty() ? "none loaded" : blas_list);
+    print("CPU:", after(first_line("/proc/cpuinfo", "model name"), ':'), "|",
+          std::thread::hardware_concurrency(), "logical CPUs");
+    print("OS:", after(first_line("/etc/os-release", "PRETTY_NAME="), '='));
+    print("LibTorch:", TORCH_VERSION);
+    print("BLAS:", blas.empty() ? "none loaded" : blas_list);
     if (blas_list.find("openmp") == std::string::npos) {
-      pyrepr::print(
+      print(
           "warning: not OpenBLAS's OpenMP build; at::set_num_threads may not govern the BLAS "
           "threads (install libopenblas0-openmp)");
     }
     std::istringstream load(first_line("/proc/loadavg"));
     std::string l1, l5, l15;
     load >> l1 >> l5 >> l15;
-    pyrepr::print("load average:", l1 + " " + l5 + " " + l15, "(1, 5, 15 min)");
+    print("load average:", l1 + " " + l5 + " " + l15, "(1, 5, 15 min)");
     auto env = [](const char* name) {
       const char* value = std::getenv(name);
       return std::string(value ? value : "(not set)");
     };
-    pyrepr::print(fmt::format("OMP_NUM_THREADS={} OMP_WAIT_POLICY={}", env("OMP_NUM_THREADS"),
-                              env("OMP_WAIT_POLICY")));
+    print(fmt::format("OMP_NUM_THREADS={} OMP_WAIT_POLICY={}", env("OMP_NUM_THREADS"),
+                      env("OMP_WAIT_POLICY")));
     return {};
     // %% end
   }
@@ -338,8 +338,8 @@ class LstmBenchmark {
     auto [out_b, state_b] = batched(lstm, x, hidden);
     const Tensor& c_s = std::get<1>(state_s);
     const Tensor& c_b = std::get<1>(state_b);
-    pyrepr::print("max |out_stepwise - out_batched|:", (out_s - out_b).abs().max().item<double>());
-    pyrepr::print("max |c_stepwise - c_batched|:", (c_s - c_b).abs().max().item<double>());
+    print("max |out_stepwise - out_batched|:", (out_s - out_b).abs().max().item<double>());
+    print("max |c_stepwise - c_batched|:", (c_s - c_b).abs().max().item<double>());
     return {};
     // %% end
   }
@@ -379,10 +379,10 @@ class LstmBenchmark {
     };
 
     grid = GRIDS.at(MODE);
-    pyrepr::print(fmt::format("mode {}: sizes {}, sequence lengths {}, threads {}", MODE,
-                              pyrepr::repr(grid.sizes), pyrepr::repr(grid.seq_lens),
-                              pyrepr::repr(grid.threads)));
-    pyrepr::print(
+    print(fmt::format("mode {}: sizes {}, sequence lengths {}, threads {}", MODE,
+                      pyrepr::repr(grid.sizes), pyrepr::repr(grid.seq_lens),
+                      pyrepr::repr(grid.threads)));
+    print(
         fmt::format("warm-up {}, then {} to {} timed runs until they add up to {:g} s (at "
                     "most {:g} s); the median is reported",
                     WARMUP, MIN_RUNS, MAX_RUNS, BUDGET_S, LIMIT_S));
@@ -414,16 +414,16 @@ class LstmBenchmark {
     auto seconds = [](auto since) {
       return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
     };
-    pyrepr::print(fmt::format("C++: {} measurements in {:.1f} s", rows.size(), seconds(started)));
+    print(fmt::format("C++: {} measurements in {:.1f} s", rows.size(), seconds(started)));
 
     // Python 一侧：用 /usr/bin/python3 运行这个笔记本的代码 (the Python side: this notebook's code)
     if (!PYTHON.empty()) {
       std::cerr << "lstm_benchmark: Python (" << PYTHON << " running the notebook's code)\n";
       started = std::chrono::steady_clock::now();
       std::vector<Row> python_rows = run_python({SEED, MODE, CSV, PYTHON, NOTEBOOK});
-      pyrepr::print(fmt::format("Python: {} measurements in {:.1f} s ({} running {})",
-                                python_rows.size(), seconds(started), PYTHON,
-                                std::filesystem::path(NOTEBOOK).filename().string()));
+      print(fmt::format("Python: {} measurements in {:.1f} s ({} running {})", python_rows.size(),
+                        seconds(started), PYTHON,
+                        std::filesystem::path(NOTEBOOK).filename().string()));
       rows.insert(rows.end(), python_rows.begin(), python_rows.end());
     }
     return {};
@@ -445,7 +445,7 @@ class LstmBenchmark {
       for (const auto& lang : langs) {
         head += fmt::format(" | {:<6} stepwise ms  batched ms  speedup", NAMES.at(lang));
       }
-      pyrepr::print(head);
+      print(head);
       for (const Row& r : rows) {
         if (r.lang != langs[0] || r.way != "stepwise") continue;
         std::string line =
@@ -457,7 +457,7 @@ class LstmBenchmark {
               median.at({lang, r.threads, r.input_size, r.batch, r.seq_len, "batched"});
           line += fmt::format(" | {:18.3f}  {:10.3f}  {:6.1f}x", step, whole, step / whole);
         }
-        pyrepr::print(line);
+        print(line);
       }
     };
 
@@ -470,7 +470,7 @@ class LstmBenchmark {
     for (const Row& r : rows) f << csv_line(r) << '\n';
     f.close();
     if (!f) throw std::runtime_error("cannot write " + CSV);
-    pyrepr::print("wrote", CSV);
+    print("wrote", CSV);
     return {};
     // %% end
   }
@@ -491,19 +491,16 @@ class LstmBenchmark {
 
 }  // namespace
 
-int lesson_main(int argc, char** argv, const char* program) {
-  const std::string scenario = program;
-  if (scenario != "demo") return lesson::usage_error(program, "unknown program " + scenario);
-  const std::string name = "demo_lstm_benchmark";
-
-  CLI::App app{
+int lesson_main(int argc, char** argv, const char* /*scenario*/) {
+  Parameters p;
+  lesson::Program program(
+      "demo_lstm_benchmark",
       "Times an LSTM fed stepwise (one call per time step) and batched (one call per sequence) "
       "across sizes, sequence lengths and 1 and 2 threads, in C++ and in Python (the notebook "
       "lstm_benchmark.ipynb run by " LSTM_BENCHMARK_PYTHON "); prints a table and writes a CSV.",
-      name};
-  Parameters p;
+      p.seed, "torch.manual_seed(SEED): weights and inputs (default 1)");
+  CLI::App& app = program.app();
   bool quick = false, full = false, no_python = false;
-  lesson::add_seed_flag(app, p.seed, "torch.manual_seed(SEED): weights and inputs (default 1)");
   auto* mode = app.add_option("--mode", p.mode,
                               "smoke (seconds), quick (the default, about half a minute) or full "
                               "(a few minutes)")
@@ -520,14 +517,9 @@ int lesson_main(int argc, char** argv, const char* program) {
                  "the notebook whose code measures Python (default: the "
                  "lesson's lstm_benchmark.ipynb)")
       ->type_name("FILE.ipynb");
-  std::string chart;
-  app.add_option("--chart", chart,
-                 "draw the times per sequence (stepwise and batched, C++ and Python, by size) "
-                 "into FILE.svg")
-      ->type_name("FILE.svg");
-  lesson::RunOptions run;
-  lesson::add_run_flags(app, run);
-  if (int rc = lesson::parse_flags(app, argc, argv); rc >= 0) return rc;
+  program.add_chart_flag(
+      "draw the times per sequence (stepwise and batched, C++ and Python, by size) into FILE.svg");
+  if (int rc = program.parse(argc, argv); rc >= 0) return rc;
   if (quick) p.mode = "quick";
   if (full) p.mode = "full";
 
@@ -535,25 +527,19 @@ int lesson_main(int argc, char** argv, const char* program) {
     p.python.clear();
   } else {
     if (access(p.python.c_str(), X_OK) != 0) {
-      return lesson::usage_error(name, "--python " + p.python + ": " + std::strerror(errno));
+      return program.error("--python " + p.python + ": " + std::strerror(errno));
     }
     if (access(p.notebook.c_str(), R_OK) != 0) {
-      return lesson::usage_error(name, "--notebook " + p.notebook + ": " + std::strerror(errno));
+      return program.error("--notebook " + p.notebook + ": " + std::strerror(errno));
     }
   }
   {
     // Refuse an unwritable --csv before measuring (it is written at the end).
     std::ofstream probe(p.csv, std::ios::app);
-    if (!probe)
-      return lesson::usage_error(name,
-                                 "--csv: cannot write " + p.csv + ": " + std::strerror(errno));
+    if (!probe) return program.error("--csv: cannot write " + p.csv + ": " + std::strerror(errno));
   }
 
-  if (int rc = lesson::check_chart_flag(name, chart); rc >= 0) return rc;  // before measuring
-
-  lesson::Dump dump;
   LstmBenchmark notebook(p);
-  const int status = lesson::run_notebook(name, notebook.cells(), {}, run, dump);
-  if (status != 0) return status;
-  return lesson::write_chart(name, time_chart(notebook.results()), chart);
+  if (int rc = program.run(notebook); rc != 0) return rc;
+  return program.write_chart(time_chart(notebook.results()));
 }

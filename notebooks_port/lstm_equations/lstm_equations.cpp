@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "lesson/notebook.hpp"
+#include "lesson/program.hpp"
 #include "pyrepr/object.hpp"
 
 namespace lstm_equations {
@@ -62,16 +62,20 @@ struct Parameters {
   int64_t seq_len = 5;
 };
 
-class LstmEquations {
+class LstmEquations : public lesson::Notebook {
  public:
-  LstmEquations(const Parameters& p, lesson::Dump& dump)
-      : SEED(p.seed),
-        INPUT_SIZE(p.input_size),
-        HIDDEN_SIZE(p.hidden_size),
-        SEQ_LEN(p.seq_len),
-        dump(dump) {}
+  explicit LstmEquations(const Parameters& p)
+      : SEED(p.seed), INPUT_SIZE(p.input_size), HIDDEN_SIZE(p.hidden_size), SEQ_LEN(p.seq_len) {
+    // --dump saves these after each cell that changes them
+    variable("inputs", inputs);
+    variable("hidden", hidden);
+    variable("w_ih", w_ih);
+    variable("w_hh", w_hh);
+    variable("b_ih", b_ih);
+    variable("b_hh", b_hh);
+  }
 
-  std::vector<lesson::Cell> cells() {
+  std::vector<lesson::Cell> cells() override {
     const std::string setup = "#### 第一课的 LSTM 和句子 (The first lesson's LSTM and sentence)";
     const std::string gates = "#### 四个门的权重 (The weights of the four gates)";
     const std::string step = "#### 一步 LSTM (One LSTM step)";
@@ -105,10 +109,8 @@ class LstmEquations {
     Tensor c0 = torch::randn({1, 1, HIDDEN_SIZE});  // (separate draws, in Python's order)
     hidden = {h0, c0};
     for (const auto& item : lstm->named_parameters()) {
-      pyrepr::print(item.key(), pyrepr::size_of(item.value()));
+      print(item.key(), pyrepr::size_of(item.value()));
     }
-    dump("inputs", inputs);
-    dump("hidden", hidden);
     return {};
     // %% end
   }
@@ -119,8 +121,7 @@ class LstmEquations {
     // order i, f, g, o)
     auto W = lstm->named_parameters()["weight_ih_l0"].chunk(4);
     Tensor W_ii = W[0], W_if = W[1], W_ig = W[2], W_io = W[3];
-    pyrepr::print(pyrepr::size_of(W_ii));
-    dump("W_ii", W_ii);
+    print(pyrepr::size_of(W_ii));
     return pyrepr::Object(W_ii);  // Out[3]
     // %% end
   }
@@ -152,13 +153,11 @@ class LstmEquations {
     HiddenState state;
     std::tie(out_nn, state) = lstm->forward(torch::cat(inputs).view({SEQ_LEN, 1, -1}), hidden);
     auto [h_nn, c_nn] = state;
-    pyrepr::print(out_eq);
-    pyrepr::print(out_nn);
-    pyrepr::print("max |out_eq - out_nn|:", (out_eq - out_nn).abs().max().item<double>());
-    pyrepr::print("max |h_eq - h_n|:", (h_eq - h_nn[0]).abs().max().item<double>());
-    pyrepr::print("max |c_eq - c_n|:", (c_eq - c_nn[0]).abs().max().item<double>());
-    dump("out_eq", out_eq);
-    dump("out_nn", out_nn);
+    print(out_eq);
+    print(out_nn);
+    print("max |out_eq - out_nn|:", (out_eq - out_nn).abs().max().item<double>());
+    print("max |h_eq - h_n|:", (h_eq - h_nn[0]).abs().max().item<double>());
+    print("max |c_eq - c_n|:", (c_eq - c_nn[0]).abs().max().item<double>());
     return {};
     // %% end
   }
@@ -170,19 +169,17 @@ class LstmEquations {
     Tensor loss_nn = out_nn.pow(2).sum();
     loss_eq.backward();
     loss_nn.backward();
-    pyrepr::print("loss:", loss_eq.item<double>(), loss_nn.item<double>());
+    print("loss:", loss_eq.item<double>(), loss_nn.item<double>());
     double largest = 0.0;
     auto params = lstm->named_parameters();
     const std::vector<std::pair<std::string, Tensor>> copies = {
         {"weight_ih_l0", w_ih}, {"weight_hh_l0", w_hh}, {"bias_ih_l0", b_ih}, {"bias_hh_l0", b_hh}};
     for (const auto& [name, w] : copies) {
       double diff = (w.grad() - params[name].grad()).abs().max().item<double>();
-      pyrepr::print("max |grad diff| " + name + ":", diff);
+      print("max |grad diff| " + name + ":", diff);
       largest = std::max(largest, diff);
     }
-    pyrepr::print("all below 1e-6:", largest < 1e-6);
-    dump("lstm.weight_ih_l0.grad", params["weight_ih_l0"].grad());
-    dump("w_ih.grad", w_ih.grad());
+    print("all below 1e-6:", largest < 1e-6);
     return pyrepr::Object(params["weight_ih_l0"].grad());  // Out[6]
     // %% end
   }
@@ -192,7 +189,6 @@ class LstmEquations {
   const int64_t INPUT_SIZE;
   const int64_t HIDDEN_SIZE;
   const int64_t SEQ_LEN;
-  lesson::Dump& dump;  // --dump
 
   // The notebook's variables.
   torch::nn::LSTM lstm{nullptr};
@@ -204,28 +200,21 @@ class LstmEquations {
 
 }  // namespace
 
-int lesson_main(int argc, char** argv, const char* program) {
-  const std::string scenario = program;
-  if (scenario != "demo") return lesson::usage_error(program, "unknown program " + scenario);
-  const std::string name = "demo_lstm_equations";
-
-  CLI::App app{
+int lesson_main(int argc, char** argv, const char* /*scenario*/) {
+  Parameters p;
+  lesson::Program program(
+      "demo_lstm_equations",
       "One LSTM step from its equations (gates i, f, g, o), compared with torch::nn::LSTM in "
       "outputs and gradients; printed as Jupyter shows lstm_equations.ipynb.",
-      name};
-  Parameters p;
-  lesson::add_seed_flag(app, p.seed);
+      p.seed);
+  CLI::App& app = program.app();
   app.add_option("--input-size", p.input_size, "size of a word vector (default 3)")
       ->check(CLI::Range(int64_t{1}, kMaxSize));
   app.add_option("--hidden-size", p.hidden_size, "size of the hidden state (default 3)")
       ->check(CLI::Range(int64_t{1}, kMaxSize));
   app.add_option("--seq-len", p.seq_len, "words in the sentence (default 5)")
       ->check(CLI::Range(int64_t{1}, kMaxSeqLen));
-  lesson::RunOptions run;
-  lesson::add_run_flags(app, run);
-  if (int rc = lesson::parse_flags(app, argc, argv); rc >= 0) return rc;
-
-  lesson::Dump dump;
-  LstmEquations notebook(p, dump);
-  return lesson::run_notebook(name, notebook.cells(), {}, run, dump);
+  if (int rc = program.parse(argc, argv); rc >= 0) return rc;
+  LstmEquations notebook(p);
+  return program.run(notebook);
 }

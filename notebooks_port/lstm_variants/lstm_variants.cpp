@@ -18,7 +18,7 @@
 #include <tuple>
 #include <vector>
 
-#include "lesson/notebook.hpp"
+#include "lesson/program.hpp"
 #include "pyrepr/object.hpp"
 
 namespace {
@@ -44,18 +44,34 @@ struct Parameters {
   int64_t batch_size = 2;
 };
 
-class LstmVariants {
+class LstmVariants : public lesson::Notebook {
  public:
-  LstmVariants(const Parameters& p, lesson::Dump& dump)
+  explicit LstmVariants(const Parameters& p)
       : SEED(p.seed),
         INPUT_SIZE(p.input_size),
         HIDDEN_SIZE(p.hidden_size),
         PROJ_SIZE(p.proj_size),
         SEQ_LEN(p.seq_len),
-        BATCH_SIZE(p.batch_size),
-        dump(dump) {}
+        BATCH_SIZE(p.batch_size) {
+    // --dump saves these after each cell that changes them
+    variable("x", x);
+    variable("out", out);
+    variable("h_n", h_n);
+    variable("c_n", c_n);
+    variable("out_bf", out_bf);
+    variable("out2", out2);
+    variable("h_n2", h_n2);
+    variable("out_bi", out_bi);
+    variable("h_n_bi", h_n_bi);
+    variable("out_p", out_p);
+    variable("c_n_p", c_n_p);
+    variable("seqs", seqs);
+    variable("padded", padded);
+    variable("out_pad", out_pad);
+    variable("h_n_pk", h_n_pk);
+  }
 
-  std::vector<lesson::Cell> cells() {
+  std::vector<lesson::Cell> cells() override {
     const std::string layout = "#### 默认：(L, N, H_in) (The default layout)";
     const std::string batch_first = "#### batch_first=True: (N, L, H_in)";
     const std::string layers = "#### 两层 (Two layers)";
@@ -86,21 +102,14 @@ class LstmVariants {
     // %% In [2]
     lstm = torch::nn::LSTM(INPUT_SIZE, HIDDEN_SIZE);
     x = torch::randn({SEQ_LEN, BATCH_SIZE, INPUT_SIZE});  // (L, N, H_in)
-    Tensor out;
     HiddenState state;
     std::tie(out, state) = lstm->forward(x);  // 不给初始状态就是全零 (no initial state: zeros)
-    auto [h_n, c_n] = state;
-    pyrepr::print("x:  ", pyrepr::size_of(x));
-    pyrepr::print("out:", pyrepr::size_of(out));  // (L, N, H_out): 每一步的 h (h at every step)
-    pyrepr::print("h_n:", pyrepr::size_of(h_n));  // (num_layers * num_directions, N, H_out)
-    pyrepr::print("c_n:", pyrepr::size_of(c_n));  // (num_layers * num_directions, N, H_cell)
-    pyrepr::print("out[-1] equals h_n[0]:", torch::equal(out[-1], h_n[0]));
-    this->out = out;
-    this->h_n = h_n;
-    dump("x", x);
-    dump("out", out);
-    dump("h_n", h_n);
-    dump("c_n", c_n);
+    std::tie(h_n, c_n) = state;
+    print("x:  ", pyrepr::size_of(x));
+    print("out:", pyrepr::size_of(out));  // (L, N, H_out): 每一步的 h (h at every step)
+    print("h_n:", pyrepr::size_of(h_n));  // (num_layers * num_directions, N, H_out)
+    print("c_n:", pyrepr::size_of(c_n));  // (num_layers * num_directions, N, H_cell)
+    print("out[-1] equals h_n[0]:", torch::equal(out[-1], h_n[0]));
     return pyrepr::Object(h_n);  // Out[2]
     // %% end
   }
@@ -114,16 +123,16 @@ class LstmVariants {
       for (auto& item : lstm_bf->named_parameters()) item.value().copy_(weights[item.key()]);
     }
     Tensor x_bf = x.transpose(0, 1);  // (N, L, H_in)
-    auto [out_bf, state_bf] = lstm_bf->forward(x_bf);
+    HiddenState state_bf;
+    std::tie(out_bf, state_bf) = lstm_bf->forward(x_bf);
     auto [h_n_bf, c_n_bf] = state_bf;
-    pyrepr::print("x_bf:  ", pyrepr::size_of(x_bf));
-    pyrepr::print("out_bf:", pyrepr::size_of(out_bf));  // (N, L, H_out)
-    pyrepr::print("h_n_bf:", pyrepr::size_of(h_n_bf));  // 不受 batch_first 影响 (not affected)
-    pyrepr::print("c_n_bf:", pyrepr::size_of(c_n_bf));
-    pyrepr::print("max |out_bf - out.transpose(0, 1)|:",
-                  (out_bf - out.transpose(0, 1)).abs().max().item<double>());
-    pyrepr::print("max |h_n_bf - h_n|:", (h_n_bf - h_n).abs().max().item<double>());
-    dump("out_bf", out_bf);
+    print("x_bf:  ", pyrepr::size_of(x_bf));
+    print("out_bf:", pyrepr::size_of(out_bf));  // (N, L, H_out)
+    print("h_n_bf:", pyrepr::size_of(h_n_bf));  // 不受 batch_first 影响 (not affected)
+    print("c_n_bf:", pyrepr::size_of(c_n_bf));
+    print("max |out_bf - out.transpose(0, 1)|:",
+          (out_bf - out.transpose(0, 1)).abs().max().item<double>());
+    print("max |h_n_bf - h_n|:", (h_n_bf - h_n).abs().max().item<double>());
     return {};
     // %% end
   }
@@ -131,17 +140,17 @@ class LstmVariants {
   lesson::Shown cell4() {
     // %% In [4]
     auto lstm2 = torch::nn::LSTM(LSTMOptions(INPUT_SIZE, HIDDEN_SIZE).num_layers(2));
-    auto [out2, state2] = lstm2->forward(x);
-    auto [h_n2, c_n2] = state2;
-    pyrepr::print("out2:", pyrepr::size_of(out2));  // 只有最上面一层的输出 (the top layer's only)
-    pyrepr::print("h_n2:", pyrepr::size_of(h_n2));  // 每层一个 (one per layer)
-    pyrepr::print("c_n2:", pyrepr::size_of(c_n2));
-    pyrepr::print("out2[-1] equals h_n2[1]:", torch::equal(out2[-1], h_n2[1]));
+    HiddenState state2;
+    std::tie(out2, state2) = lstm2->forward(x);
+    Tensor c_n2;
+    std::tie(h_n2, c_n2) = state2;
+    print("out2:", pyrepr::size_of(out2));  // 只有最上面一层的输出 (the top layer's only)
+    print("h_n2:", pyrepr::size_of(h_n2));  // 每层一个 (one per layer)
+    print("c_n2:", pyrepr::size_of(c_n2));
+    print("out2[-1] equals h_n2[1]:", torch::equal(out2[-1], h_n2[1]));
     for (const auto& item : lstm2->named_parameters()) {
-      pyrepr::print(item.key(), pyrepr::size_of(item.value()));
+      print(item.key(), pyrepr::size_of(item.value()));
     }
-    dump("out2", out2);
-    dump("h_n2", h_n2);
     return {};
     // %% end
   }
@@ -149,19 +158,19 @@ class LstmVariants {
   lesson::Shown cell5() {
     // %% In [5]
     auto lstm_bi = torch::nn::LSTM(LSTMOptions(INPUT_SIZE, HIDDEN_SIZE).bidirectional(true));
-    auto [out_bi, state_bi] = lstm_bi->forward(x);
-    auto [h_n_bi, c_n_bi] = state_bi;
-    pyrepr::print("out_bi:", pyrepr::size_of(out_bi));  // (L, N, 2 * H_out): 前向和反向拼在一起
-    pyrepr::print("h_n_bi:",
-                  pyrepr::size_of(h_n_bi));  // h_n_bi[0] 前向 (forward), [1] 反向 (backward)
-    pyrepr::print("c_n_bi:", pyrepr::size_of(c_n_bi));
+    HiddenState state_bi;
+    std::tie(out_bi, state_bi) = lstm_bi->forward(x);
+    Tensor c_n_bi;
+    std::tie(h_n_bi, c_n_bi) = state_bi;
+    print("out_bi:", pyrepr::size_of(out_bi));  // (L, N, 2 * H_out): 前向和反向拼在一起
+    print("h_n_bi:",
+          pyrepr::size_of(h_n_bi));  // h_n_bi[0] 前向 (forward), [1] 反向 (backward)
+    print("c_n_bi:", pyrepr::size_of(c_n_bi));
     // 前向在最后一步结束，反向在第一步结束 (forward ends at the last step, backward at the first)
-    pyrepr::print("out_bi[-1, :, :HIDDEN_SIZE] equals h_n_bi[0]:",
-                  torch::equal(out_bi.index({-1, Slice(), Slice(None, HIDDEN_SIZE)}), h_n_bi[0]));
-    pyrepr::print("out_bi[0, :, HIDDEN_SIZE:] equals h_n_bi[1]:",
-                  torch::equal(out_bi.index({0, Slice(), Slice(HIDDEN_SIZE, None)}), h_n_bi[1]));
-    dump("out_bi", out_bi);
-    dump("h_n_bi", h_n_bi);
+    print("out_bi[-1, :, :HIDDEN_SIZE] equals h_n_bi[0]:",
+          torch::equal(out_bi.index({-1, Slice(), Slice(None, HIDDEN_SIZE)}), h_n_bi[0]));
+    print("out_bi[0, :, HIDDEN_SIZE:] equals h_n_bi[1]:",
+          torch::equal(out_bi.index({0, Slice(), Slice(HIDDEN_SIZE, None)}), h_n_bi[1]));
     return {};
     // %% end
   }
@@ -169,18 +178,18 @@ class LstmVariants {
   lesson::Shown cell6() {
     // %% In [6]
     auto lstm_proj = torch::nn::LSTM(LSTMOptions(INPUT_SIZE, HIDDEN_SIZE).proj_size(PROJ_SIZE));
-    auto [out_p, state_p] = lstm_proj->forward(x);
-    auto [h_n_p, c_n_p] = state_p;
-    pyrepr::print("out_p:",
-                  pyrepr::size_of(out_p));  // (L, N, PROJ_SIZE): h 被投影 (h is projected)
-    pyrepr::print("h_n_p:", pyrepr::size_of(h_n_p));  // (1, N, PROJ_SIZE)
-    pyrepr::print("c_n_p:",
-                  pyrepr::size_of(c_n_p));  // (1, N, HIDDEN_SIZE): c 不投影 (not projected)
+    HiddenState state_p;
+    std::tie(out_p, state_p) = lstm_proj->forward(x);
+    Tensor h_n_p;
+    std::tie(h_n_p, c_n_p) = state_p;
+    print("out_p:",
+          pyrepr::size_of(out_p));            // (L, N, PROJ_SIZE): h 被投影 (h is projected)
+    print("h_n_p:", pyrepr::size_of(h_n_p));  // (1, N, PROJ_SIZE)
+    print("c_n_p:",
+          pyrepr::size_of(c_n_p));  // (1, N, HIDDEN_SIZE): c 不投影 (not projected)
     for (const auto& item : lstm_proj->named_parameters()) {
-      pyrepr::print(item.key(), pyrepr::size_of(item.value()));
+      print(item.key(), pyrepr::size_of(item.value()));
     }
-    dump("out_p", out_p);
-    dump("c_n_p", c_n_p);
     return {};
     // %% end
   }
@@ -194,17 +203,15 @@ class LstmVariants {
     for (const auto& s : sentences) lengths.push_back(static_cast<int64_t>(s.size()));
     seqs.clear();
     for (int64_t n : lengths) seqs.push_back(torch::randn({n, INPUT_SIZE}));  // 每个单词一个词向量
-    Tensor padded = rnn::pad_sequence(seqs);  // (longest L, 3, H_in)，短句后面补零 (zeros after)
+    padded = rnn::pad_sequence(seqs);  // (longest L, 3, H_in)，短句后面补零 (zeros after)
     packed = rnn::pack_padded_sequence(padded, torch::tensor(lengths), /*batch_first=*/false,
                                        /*enforce_sorted=*/false);
-    pyrepr::print("lengths:", lengths);
-    pyrepr::print("padded:", pyrepr::size_of(padded));
-    pyrepr::print("packed.data:",
-                  pyrepr::size_of(packed->data()));  // (all words, H_in): 没有补的零
-    pyrepr::print("packed.batch_sizes:", packed->batch_sizes());        // 每一步有几个句子
-    pyrepr::print("packed.sorted_indices:", packed->sorted_indices());  // 从长到短 (longest first)
-    dump("seqs", seqs);
-    dump("padded", padded);
+    print("lengths:", lengths);
+    print("padded:", pyrepr::size_of(padded));
+    print("packed.data:",
+          pyrepr::size_of(packed->data()));               // (all words, H_in): 没有补的零
+    print("packed.batch_sizes:", packed->batch_sizes());  // 每一步有几个句子
+    print("packed.sorted_indices:", packed->sorted_indices());  // 从长到短 (longest first)
     return {};
     // %% end
   }
@@ -212,24 +219,26 @@ class LstmVariants {
   lesson::Shown cell8() {
     // %% In [8]
     auto [out_packed, state_pk] = lstm->forward_with_packed_input(*packed);
-    auto [h_n_pk, c_n_pk] = state_pk;
-    auto [out_pad, out_lengths] =
+    Tensor c_n_pk;
+    std::tie(h_n_pk, c_n_pk) = state_pk;
+    Tensor out_lengths;
+    std::tie(out_pad, out_lengths) =
         rnn::pad_packed_sequence(out_packed);  // 解包 (unpack): 原来的顺序
-    pyrepr::print("out_packed.data:", pyrepr::size_of(out_packed.data()));
-    pyrepr::print("out_pad:", pyrepr::size_of(out_pad));  // (longest L, 3, H_out)
-    pyrepr::print("h_n_pk:", pyrepr::size_of(h_n_pk));  // 每个句子真正的最后一步 (real last step)
-    pyrepr::print("c_n_pk:", pyrepr::size_of(c_n_pk));
-    pyrepr::print("out_lengths:", out_lengths);
+    print("out_packed.data:", pyrepr::size_of(out_packed.data()));
+    print("out_pad:", pyrepr::size_of(out_pad));  // (longest L, 3, H_out)
+    print("h_n_pk:", pyrepr::size_of(h_n_pk));  // 每个句子真正的最后一步 (real last step)
+    print("c_n_pk:", pyrepr::size_of(c_n_pk));
+    print("out_lengths:", out_lengths);
     std::vector<Tensor> last;
     const auto count = static_cast<int64_t>(lengths.size());  // Python: enumerate(lengths)
     for (int64_t b = 0; b < count; ++b) last.push_back(out_pad[lengths[b] - 1][b]);
-    pyrepr::print("h_n_pk[0] equals each sentence's last output:",
-                  torch::equal(h_n_pk[0], torch::stack(last)));
+    print("h_n_pk[0] equals each sentence's last output:",
+          torch::equal(h_n_pk[0], torch::stack(last)));
     bool zero = true;
     for (int64_t b = 0; b < count; ++b) {
       zero = zero && out_pad.index({Slice(lengths[b], None), b}).eq(0).all().item<bool>();
     }
-    pyrepr::print("padding stays zero:", zero);
+    print("padding stays zero:", zero);
     // 每个句子单独送入 LSTM 得到一样的结果 (each sentence fed alone gives the same outputs)
     double largest = 0;
     for (int64_t b = 0; b < count; ++b) {
@@ -238,9 +247,7 @@ class LstmVariants {
       Tensor in_batch = out_pad.index({Slice(None, n), b});
       largest = std::max(largest, (in_batch - alone).abs().max().item<double>());
     }
-    pyrepr::print("max |packed - alone|:", largest);
-    dump("out_pad", out_pad);
-    dump("h_n_pk", h_n_pk);
+    print("max |packed - alone|:", largest);
     return pyrepr::Object(out_pad.index({Slice(), 0}));  // Out[8]: "I ran": 两步之后是补的零
     // %% end
   }
@@ -252,29 +259,31 @@ class LstmVariants {
   const int64_t PROJ_SIZE;
   const int64_t SEQ_LEN;
   const int64_t BATCH_SIZE;
-  lesson::Dump& dump;  // --dump
 
-  // The notebook's variables.
+  // The notebook's variables (those --dump saves are registered in the constructor).
   torch::nn::LSTM lstm{nullptr};
-  Tensor x, out, h_n;
+  Tensor x, out, h_n, c_n;
+  Tensor out_bf;
+  Tensor out2, h_n2;
+  Tensor out_bi, h_n_bi;
+  Tensor out_p, c_n_p;
   std::vector<int64_t> lengths;
   std::vector<Tensor> seqs;
+  Tensor padded;
   std::optional<PackedSequence> packed;  // (a PackedSequence has no empty state)
+  Tensor out_pad, h_n_pk;
 };
 
 }  // namespace
 
-int lesson_main(int argc, char** argv, const char* program) {
-  const std::string scenario = program;
-  if (scenario != "demo") return lesson::usage_error(program, "unknown program " + scenario);
-  const std::string name = "demo_lstm_variants";
-
-  CLI::App app{
+int lesson_main(int argc, char** argv, const char* /*scenario*/) {
+  Parameters p;
+  lesson::Program program(
+      "demo_lstm_variants",
       "LSTM variants (batch_first, two layers, bidirectional, proj_size, packed sentences) and "
       "the shapes of out, h_n, c_n; printed as Jupyter shows lstm_variants.ipynb.",
-      name};
-  Parameters p;
-  lesson::add_seed_flag(app, p.seed);
+      p.seed);
+  CLI::App& app = program.app();
   app.add_option("--input-size", p.input_size, "size of a word vector, H_in (default 3)")
       ->check(CLI::Range(int64_t{1}, kMaxSize));
   app.add_option("--hidden-size", p.hidden_size, "size of the hidden state, H_cell (default 4)")
@@ -286,18 +295,13 @@ int lesson_main(int argc, char** argv, const char* program) {
       ->check(CLI::Range(int64_t{1}, kMaxSeqLen));
   app.add_option("--batch-size", p.batch_size, "sentences in a batch, N (default 2)")
       ->check(CLI::Range(int64_t{1}, kMaxSize));
-  lesson::RunOptions run;
-  lesson::add_run_flags(app, run);
-  if (int rc = lesson::parse_flags(app, argc, argv); rc >= 0) return rc;
+  if (int rc = program.parse(argc, argv); rc >= 0) return rc;
 
   if (p.proj_size >= p.hidden_size) {
     // Python: ValueError("proj_size has to be smaller than hidden_size")
-    return lesson::usage_error(name, "--proj-size " + std::to_string(p.proj_size) +
-                                         ": has to be smaller than --hidden-size " +
-                                         std::to_string(p.hidden_size));
+    return program.error("--proj-size " + std::to_string(p.proj_size) +
+                         ": has to be smaller than --hidden-size " + std::to_string(p.hidden_size));
   }
-
-  lesson::Dump dump;
-  LstmVariants notebook(p, dump);
-  return lesson::run_notebook(name, notebook.cells(), {}, run, dump);
+  LstmVariants notebook(p);
+  return program.run(notebook);
 }

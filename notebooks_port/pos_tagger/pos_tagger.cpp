@@ -16,18 +16,16 @@
 #include <torch/optim/sgd.h>
 
 #include <CLI/CLI.hpp>
-#include <cmath>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "lesson/chart.hpp"
-#include "lesson/notebook.hpp"
+#include "lesson/program.hpp"
+#include "lesson/tagger.hpp"
 #include "lesson/vocab.hpp"
 #include "pyrepr/object.hpp"
 
@@ -36,33 +34,18 @@ namespace {
 using torch::Tensor;
 namespace F = torch::nn::functional;
 
-constexpr int64_t kMaxDim = 1024;       // --embedding-dim, --hidden-dim
-constexpr int64_t kMaxEpochs = 100000;  // --epochs
+using lesson::prepare_sequence;
+using lesson::split;
+
+constexpr int64_t kMaxDim = 1024;  // --embedding-dim, --hidden-dim
 
 // The notebook's parameters cell.
 struct Parameters {
   uint64_t seed = 1;
   int64_t embedding_dim = 6;
   int64_t hidden_dim = 6;
-  int64_t epochs = 300;
-  double lr = 0.1;
-  bool tutorial = false;
+  lesson::Training training;  // EPOCHS, LR, TUTORIAL (lesson/tagger.hpp)
 };
-
-// Python's "The dog ate the apple".split().
-std::vector<std::string> split(const std::string& text) {
-  std::istringstream in(text);
-  std::vector<std::string> words;
-  for (std::string word; in >> word;) words.push_back(word);
-  return words;
-}
-
-using Sentence = std::vector<std::string>;
-using Tags = std::vector<std::string>;
-
-// Python's prepare_sequence(seq, to_ix): a function of two arguments.
-using PrepareSequence =
-    std::function<Tensor(const std::vector<std::string>&, const lesson::Vocab&)>;
 
 // %% In [3]
 // nn.Module 的子类在 C++ 里是 torch::nn::Module 的子类 LSTMTaggerImpl，
@@ -99,21 +82,20 @@ struct LSTMTaggerImpl : torch::nn::Module {
 TORCH_MODULE(LSTMTagger);
 // %% end
 
-class PosTagger {
+class PosTagger : public lesson::Notebook {
  public:
-  PosTagger(const Parameters& p, lesson::Dump& dump)
+  explicit PosTagger(const Parameters& p)
       : SEED(p.seed),
         EMBEDDING_DIM(p.embedding_dim),
         HIDDEN_DIM(p.hidden_dim),
-        EPOCHS(p.epochs),
-        LR(p.lr),
-        TUTORIAL(p.tutorial),
-        dump(dump) {}
+        EPOCHS(p.training.epochs),
+        LR(p.training.lr),
+        TUTORIAL(p.training.tutorial) {}
 
   // Each epoch's loss, once the cells have run (--chart).
   const std::vector<double>& loss_curve() const { return losses; }
 
-  std::vector<lesson::Cell> cells() {
+  std::vector<lesson::Cell> cells() override {
     const std::string parameters = "#### 参数 (Parameters)";
     const std::string data = "#### 准备数据 (Preparing the data)";
     const std::string model = "#### 模型 (The model)";
@@ -155,12 +137,8 @@ class PosTagger {
 
   lesson::Shown cell2() {
     // %% In [2]
-    // def prepare_sequence: a lambda, kept in a member like Python keeps the function in a name
-    prepare_sequence = [](const std::vector<std::string>& seq, const lesson::Vocab& to_ix) {
-      std::vector<int64_t> idxs;
-      for (const std::string& w : seq) idxs.push_back(to_ix.at(w));
-      return torch::tensor(idxs, torch::kLong);
-    };
+    // def prepare_sequence(seq, to_ix): lesson::prepare_sequence (lesson/tagger.hpp),
+    // shared with char_lstm_tagger: torch.tensor([to_ix[w] for w in seq], dtype=torch.long)
 
     training_data = {
         // 标签：DET 限定词，NN 名词，V 动词 (tags: DET determiner, NN noun, V verb)
@@ -174,7 +152,7 @@ class PosTagger {
         if (!word_to_ix.contains(word)) word_to_ix.add(word);  // word_to_ix[word] = len(word_to_ix)
       }
     }
-    pyrepr::print(word_to_ix.object());
+    print(word_to_ix.object());
     tag_to_ix = lesson::Vocab{"DET", "NN", "V"};  // {"DET": 0, "NN": 1, "V": 2}
     return {};
     // %% end
@@ -193,9 +171,8 @@ class PosTagger {
       torch::NoGradGuard no_grad;  // with torch.no_grad():
       Tensor inputs = prepare_sequence(training_data[0].first, word_to_ix);
       tag_scores = model(inputs);
-      pyrepr::print(tag_scores);
+      print(tag_scores);
     }
-    dump("tag_scores", tag_scores);
     return {};
     // %% end
   }
@@ -226,7 +203,7 @@ class PosTagger {
       }
       losses.push_back(epoch_loss);
       if (epoch % 50 == 0 || epoch == EPOCHS - 1) {
-        pyrepr::print("epoch", epoch, "loss", epoch_loss);
+        print("epoch", epoch, "loss", epoch_loss);
       }
     }
     return {};
@@ -243,9 +220,8 @@ class PosTagger {
 
       // 句子是 "the dog ate the apple"。第 i 行第 j 列是单词 i 属于标签 j 的得分
       // (the sentence is "the dog ate the apple"; i, j is the score of tag j for word i)
-      pyrepr::print(tag_scores);
+      print(tag_scores);
     }
-    dump("tag_scores", tag_scores);
     return {};
     // %% end
   }
@@ -254,8 +230,7 @@ class PosTagger {
     // %% In [7]
     // 每一行最大值的下标：0 1 2 0 1 就是 DET NN V DET NN
     // (the index of each row's maximum: 0 1 2 0 1 is DET NN V DET NN)
-    pyrepr::print(tag_scores.argmax(1));
-    dump("argmax", tag_scores.argmax(1));
+    print(tag_scores.argmax(1));
 
     std::map<int64_t, std::string> ix_to_tag;
     for (const auto& [tag, ix] : tag_to_ix.items()) ix_to_tag[ix] = tag;
@@ -266,7 +241,7 @@ class PosTagger {
       for (size_t k = 0; k < sentence.size(); ++k) {
         tagged.emplace_back(sentence[k], ix_to_tag.at(predicted[k].item<int64_t>()));
       }
-      pyrepr::print(tagged);
+      print(tagged);
     }
     return {};
     // %% end
@@ -279,11 +254,9 @@ class PosTagger {
   const int64_t EPOCHS;
   const double LR;
   const bool TUTORIAL;
-  lesson::Dump& dump;  // --dump
 
   // The notebook's variables.
-  PrepareSequence prepare_sequence;
-  std::vector<std::pair<Sentence, Tags>> training_data;
+  lesson::TrainingData training_data;
   lesson::Vocab word_to_ix;
   lesson::Vocab tag_to_ix;
   LSTMTagger model{nullptr};
@@ -295,45 +268,23 @@ class PosTagger {
 
 }  // namespace
 
-int lesson_main(int argc, char** argv, const char* program) {
-  const std::string scenario = program;
-  const std::string name = "demo_pos_tagger";
-  if (scenario != "demo") return lesson::usage_error(name, "unknown program " + scenario);
-
-  CLI::App app{
-      "The tutorial's LSTM part-of-speech tagger, trained as pos_tagger.ipynb trains it, "
-      "printed as Jupyter shows it.",
-      name};
+int lesson_main(int argc, char** argv, const char* /*scenario*/) {
   Parameters p;
-  lesson::add_seed_flag(app, p.seed);
+  lesson::Program program("demo_pos_tagger",
+                          "The tutorial's LSTM part-of-speech tagger, trained as pos_tagger.ipynb "
+                          "trains it, printed as Jupyter shows it.",
+                          p.seed);
+  CLI::App& app = program.app();
   app.add_option("--embedding-dim", p.embedding_dim, "size of a word embedding (default 6)")
       ->check(CLI::Range(int64_t{1}, kMaxDim));
   app.add_option("--hidden-dim", p.hidden_dim, "size of the LSTM's hidden state (default 6)")
       ->check(CLI::Range(int64_t{1}, kMaxDim));
-  app.add_option("--epochs", p.epochs, "training epochs (default 300)")
-      ->check(CLI::Range(int64_t{0}, kMaxEpochs));
-  app.add_option("--lr", p.lr, "SGD's learning rate (default 0.1)")
-      ->type_name("X")
-      ->check(CLI::Number);  // CLI11 would take an empty value as 0
-  app.add_flag("--tutorial", p.tutorial,
-               "first replay the random draws of the tutorial page's LSTM example "
-               "(TUTORIAL = True): the page's numbers");
-  std::string chart;
-  app.add_option("--chart", chart, "draw the loss curve (each epoch's loss) into FILE.svg")
-      ->type_name("FILE.svg");
-  lesson::RunOptions run;
-  lesson::add_run_flags(app, run);
-  if (int rc = lesson::parse_flags(app, argc, argv); rc >= 0) return rc;
+  lesson::add_training_flags(program, p.training);
+  if (int rc = program.parse(argc, argv); rc >= 0) return rc;
+  if (int rc = lesson::check_training_flags(program, p.training); rc >= 0) return rc;
 
-  if (!std::isfinite(p.lr) || p.lr < 0) {
-    return lesson::usage_error(name, "--lr: expected a finite number >= 0");
-  }
-
-  if (int rc = lesson::check_chart_flag(name, chart); rc >= 0) return rc;  // before training
-  lesson::Dump dump;
-  PosTagger notebook(p, dump);
-  const int status = lesson::run_notebook(name, notebook.cells(), {}, run, dump);
-  if (status != 0) return status;
-  return lesson::write_chart(
-      name, lesson::loss_curve(notebook.loss_curve(), "pos_tagger: the training loss"), chart);
+  PosTagger notebook(p);
+  if (int rc = program.run(notebook); rc != 0) return rc;
+  return program.write_chart(
+      lesson::loss_curve(notebook.loss_curve(), "pos_tagger: the training loss"));
 }

@@ -1,9 +1,6 @@
-"""The tagger lessons (pos_tagger, char_lstm_tagger) beyond their printed output.
+"""The tagger lessons (pos_tagger, char_lstm_tagger) beyond their printed output
+(their --dump: test_dump.py).
 
-  test_taggers.py dump NOTEBOOK DEMO
-      --dump: every tensor the program shows equals, bit for bit, the tensor
-      of the same name when Python runs the notebook's code cells now (the
-      printed output has 4 decimals; this checks the floats themselves).
   test_taggers.py bad-input DEMO
       bad flags and values: exit 2, one error line on stderr, nothing on stdout.
   test_taggers.py tutorial-page DEMO
@@ -11,55 +8,10 @@
       that PyTorch's tutorial page shows (quoted below); without --tutorial
       it does not (the lesson seeds the tagger on its own).
 """
-import contextlib
-import io
-import json
-import os
 import sys
-import tempfile
-
-import torch
-
-from checks import check, check_same_tensors, check_usage_errors, finish, run
 
 
-def notebook_tensors(notebook):
-    """Runs the notebook's code cells in order, recording after each cell n
-    the tensors the port dumps for it: "cell<n>.tag_scores",
-    "cell<n>.argmax" and, for the character tagger, "cell4.c_w" (c_w of
-    'dog')."""
-    with open(notebook, encoding="utf-8") as f:
-        nb = json.load(f)
-    sources = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
-    namespace = {"__name__": "__main__"}
-    tensors = {}
-    for index, source in enumerate(sources, start=1):
-        with contextlib.redirect_stdout(io.StringIO()):
-            exec(compile(source, "%s, cell %d" % (notebook, index), "exec"), namespace)
-        tag_scores = namespace.get("tag_scores")
-        if isinstance(tag_scores, torch.Tensor):
-            tensors["cell%d.tag_scores" % index] = tag_scores.detach().clone()
-            tensors["cell%d.argmax" % index] = tag_scores.argmax(dim=1)
-        if index == 4 and "chars_in" in namespace:
-            with torch.no_grad():
-                tensors["cell4.c_w"] = namespace["model"].char_representation(
-                    namespace["chars_in"][1])
-    return tensors
-
-
-def test_dump(notebook, demo):
-    expected = notebook_tensors(notebook)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "dump.pt")
-        rc, out, err = run([demo, "--dump", path])
-        check("--dump: the program runs", rc == 0, err)
-        if rc != 0:
-            return
-        dumped = torch.load(path, weights_only=False)  # our own --dump file
-    check("--dump: tensors were dumped", len(dumped) >= 3, repr(list(dumped)))
-    check_same_tensors(dumped, expected)
-    for key in ("cell4.tag_scores", "cell6.tag_scores"):
-        check("%s dumped" % key, key in dumped, repr(list(dumped)))
+from checks import check, check_usage_errors, finish, run
 
 
 def test_bad_input(demo):
@@ -114,9 +66,7 @@ def test_tutorial_page(demo):
 
 
 def main():
-    if len(sys.argv) == 4 and sys.argv[1] == "dump":
-        test_dump(sys.argv[2], sys.argv[3])
-    elif len(sys.argv) == 3 and sys.argv[1] == "bad-input":
+    if len(sys.argv) == 3 and sys.argv[1] == "bad-input":
         test_bad_input(sys.argv[2])
     elif len(sys.argv) == 3 and sys.argv[1] == "tutorial-page":
         test_tutorial_page(sys.argv[2])

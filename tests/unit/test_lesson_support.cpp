@@ -6,21 +6,26 @@
 #include <stdexcept>
 #include <string>
 
-#include "lesson/notebook.hpp"
+#include "lesson/program.hpp"
 #include "lesson/state_dict.hpp"
 
 #include "catch.hpp"
 
 TEST_CASE("lesson: scenario_of takes the scenario from the program's name", "[lesson]") {
-  using lesson::scenario_of;
-  CHECK(std::string(scenario_of("build/bin/lstm_basics_stepwise", "lstm_basics")) == "stepwise");
-  CHECK(std::string(scenario_of("lstm_basics_batched", "lstm_basics")) == "batched");
-  CHECK(std::string(scenario_of("/x/demo_lstm_basics", "lstm_basics")) == "demo");
-  CHECK(std::string(scenario_of("lstm_basics_", "lstm_basics")) == "demo");
-  CHECK(std::string(scenario_of("lstm_basics", "lstm_basics")) == "demo");
-  CHECK(std::string(scenario_of("", "lstm_basics")) == "demo");
-  CHECK(std::string(scenario_of("lstm_basicsX_stepwise", "lstm_basics")) == "demo");
-  CHECK(std::string(scenario_of("dir_lstm_basics_y/demo_z", "lstm_basics")) == "demo");
+  auto scenario = [](const char* argv0) {
+    return std::string(lesson::scenario_of(argv0, "lstm_basics", {"stepwise", "batched"}));
+  };
+  CHECK(scenario("build/bin/lstm_basics_stepwise") == "stepwise");
+  CHECK(scenario("lstm_basics_batched") == "batched");
+  CHECK(scenario("/x/demo_lstm_basics") == "demo");
+  CHECK(scenario("lstm_basics_") == "demo");
+  CHECK(scenario("lstm_basics") == "demo");
+  CHECK(scenario("") == "demo");
+  CHECK(scenario("lstm_basicsX_stepwise") == "demo");
+  CHECK(scenario("dir_lstm_basics_y/demo_z") == "demo");
+  CHECK(scenario("lstm_basics_other") == "demo");  // not one of its scenarios
+  CHECK(scenario("lstm_basics_stepwise2") == "demo");
+  CHECK(std::string(lesson::scenario_of("x_stepwise", "x", {})) == "demo");
 }
 
 TEST_CASE("lesson: load_state_dict is strict, as Python's strict=True", "[lesson]") {

@@ -5,6 +5,7 @@
 #include <torch/csrc/jit/serialization/pickle.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -12,44 +13,101 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
+#include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
+
+#include "lesson/program.hpp"
 #include "pyrepr/options.hpp"
 
 namespace lesson {
 
 // ---------------------------------------------------------------- Dump
 
-void Dump::operator()(const std::string& name, const pyrepr::Object& obj) {
-  if (!enabled_) return;
-  add("cell" + std::to_string(cell_) + "." + name, obj);
-}
+// What --dump saves (see Notebook): the tensors shown and the registered
+// variables a cell changed, in the order recorded.
+class Dump {
+ public:
+  explicit Dump(const Notebook& notebook) : notebook_(notebook) {}
 
-void Dump::add(const std::string& key, const pyrepr::Object& obj) {
-  if (obj.is<pyrepr::TensorValue>()) {
-    for (const auto& item : items_) {
-      if (item.first == key) throw std::logic_error("--dump: the name '" + key + "' is used twice");
-    }
-    items_.emplace_back(key, obj);
-  } else if (obj.is<pyrepr::List>()) {
-    const auto& list = obj.as<pyrepr::List>();
-    for (size_t i = 0; i < list.size(); ++i) add(key + "[" + std::to_string(i) + "]", list[i]);
-  } else if (obj.is<pyrepr::Tuple>()) {
-    const auto& items = obj.as<pyrepr::Tuple>().items;
-    for (size_t i = 0; i < items.size(); ++i) add(key + "[" + std::to_string(i) + "]", items[i]);
-  } else if (obj.is<pyrepr::Dict>()) {
-    for (const auto& kv : obj.as<pyrepr::Dict>().items) {
-      add(key + "[" + pyrepr::repr(kv.first) + "]", kv.second);
+  void start_cell(int index) {
+    cell_ = index;
+    prints_ = 0;
+  }
+  void printed(const std::vector<pyrepr::Object>& args) {
+    add(prefix() + "print" + std::to_string(++prints_), pyrepr::Object(pyrepr::Tuple{args}));
+  }
+  void displayed(const pyrepr::Object& value) { add(prefix() + "Out", value); }
+  // Records each registered variable whose tensors differ from the last
+  // time it was recorded (other tensors, or the same ones changed in place).
+  void end_cell() {
+    for (const auto& variable : notebook_.variables_) {
+      const pyrepr::Object value = variable.get();
+      // (The tensors are held, so that a new tensor can't take a freed one's address.)
+      std::vector<std::pair<at::Tensor, int64_t>> identity;
+      for_each_tensor("", value, [&](const std::string&, const at::Tensor& t) {
+        identity.emplace_back(t, t._version());
+      });
+      auto& last = seen_[variable.name];
+      const bool same = std::equal(identity.begin(), identity.end(), last.begin(), last.end(),
+                                   [](const auto& a, const auto& b) {
+                                     return a.first.is_same(b.first) && a.second == b.second;
+                                   });
+      if (same) continue;
+      last = std::move(identity);
+      add(prefix() + variable.name, value);
     }
   }
-}
+  // Writes the dict; throws std::runtime_error if the file cannot be written.
+  void save(const std::string& path) const;
+
+ private:
+  std::string prefix() const { return "cell" + std::to_string(cell_) + "."; }
+  void add(const std::string& key, const pyrepr::Object& value) {
+    for_each_tensor(key, value, [this](const std::string& name, const at::Tensor& t) {
+      for (const auto& item : items_) {
+        if (item.first == name)
+          throw std::logic_error("--dump: the name '" + name + "' is used twice");
+      }
+      items_.emplace_back(name, t.detach().clone());
+    });
+  }
+  // Calls f(name, tensor) for every defined tensor in `obj`, lists, tuples
+  // and dicts flattened: name[0], name[1], name['key'], ...
+  template <class F>
+  static void for_each_tensor(const std::string& name, const pyrepr::Object& obj, const F& f) {
+    if (obj.is<pyrepr::TensorValue>()) {
+      const at::Tensor& t = obj.as<pyrepr::TensorValue>().tensor;
+      if (t.defined()) f(name, t);
+    } else if (obj.is<pyrepr::List>()) {
+      const auto& list = obj.as<pyrepr::List>();
+      for (size_t i = 0; i < list.size(); ++i) {
+        for_each_tensor(name + "[" + std::to_string(i) + "]", list[i], f);
+      }
+    } else if (obj.is<pyrepr::Tuple>()) {
+      const auto& items = obj.as<pyrepr::Tuple>().items;
+      for (size_t i = 0; i < items.size(); ++i) {
+        for_each_tensor(name + "[" + std::to_string(i) + "]", items[i], f);
+      }
+    } else if (obj.is<pyrepr::Dict>()) {
+      for (const auto& kv : obj.as<pyrepr::Dict>().items) {
+        for_each_tensor(name + "[" + pyrepr::repr(kv.first) + "]", kv.second, f);
+      }
+    }
+  }
+
+  const Notebook& notebook_;
+  int cell_ = 0;
+  int prints_ = 0;
+  std::map<std::string, std::vector<std::pair<at::Tensor, int64_t>>> seen_;
+  std::vector<std::pair<std::string, at::Tensor>> items_;
+};
 
 void Dump::save(const std::string& path) const {
   c10::Dict<std::string, at::Tensor> dict;
-  for (const auto& item : items_) {
-    dict.insert(item.first, item.second.as<pyrepr::TensorValue>().tensor.detach().clone());
-  }
+  for (const auto& item : items_) dict.insert(item.first, item.second);
   const std::vector<char> bytes = torch::jit::pickle_save(dict);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
@@ -57,95 +115,9 @@ void Dump::save(const std::string& path) const {
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
-// ---------------------------------------------------------------- flags
-
-void add_run_flags(CLI::App& app, RunOptions& options) {
-  app.add_flag("--cells-json", options.cells_json,
-               "print the shown cells as JSON: index, label, stream text, Out[n] text");
-  app.add_flag("--annotate", options.annotate,
-               "print the notebook's headings and In [n]/Out[n] prompts between the outputs");
-  app.add_option("--dump", options.dump_path,
-                 "save every tensor shown to FILE.pt (a dict name -> tensor; torch.load reads it)")
-      ->type_name("FILE.pt");
-  // The printing rules of another release (pyrepr/versions.hpp). grad_fn names
-  // still come from the autograd nodes this LibTorch records.
-  auto version_flag = [&app](const char* flag, pyrepr::Version& out, auto parse, const char* help) {
-    app.add_option_function<std::string>(
-           flag,
-           [flag, &out, parse](const std::string& text) {
-             try {
-               out = parse(text);
-             } catch (const std::invalid_argument& e) {
-               throw CLI::ValidationError(flag, e.what());
-             }
-           },
-           help)
-        ->type_name("X.Y");
-  };
-  version_flag("--torch-version", options.rules.torch, pyrepr::parse_torch_version,
-               "print as this PyTorch's Python does: 1.13, 2.6 or 2.14");
-  version_flag("--python-version", options.rules.python, pyrepr::parse_python_version,
-               "print as this Python (and its IPython) does: 3.11, 3.13 or 3.14");
-}
-
-int usage_error(const std::string& program, const std::string& message) {
-  std::cerr << program << ": error: " << message << '\n';
-  return 2;
-}
-
-int parse_flags(CLI::App& app, int argc, char** argv) {
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
-    return 0;
-  } catch (const CLI::CallForAllHelp&) {
-    std::cout << app.help("", CLI::AppFormatMode::All);
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    std::string what = e.what();
-    while (!what.empty() && (what.back() == '\n' || what.back() == ' ')) what.pop_back();
-    return usage_error(app.get_name(), what + " (see --help)");
-  }
-  return -1;
-}
-
-std::optional<uint64_t> parse_seed(const std::string& text) {
-  if (text.empty() || text.size() > 21) return std::nullopt;
-  size_t i = 0;
-  const bool negative = text[0] == '-';
-  if (text[0] == '-' || text[0] == '+') i = 1;
-  if (i == text.size()) return std::nullopt;
-  // Accumulate the magnitude, refusing anything beyond 2^64 - 1.
-  uint64_t value = 0;
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c < '0' || c > '9') return std::nullopt;
-    const auto digit = static_cast<uint64_t>(c - '0');
-    if (value > (std::numeric_limits<uint64_t>::max() - digit) / 10) return std::nullopt;
-    value = value * 10 + digit;
-  }
-  if (negative) {
-    if (value > (uint64_t{1} << 63)) return std::nullopt;  // below -2^63
-    return uint64_t{0} - value;                            // two's complement, as Python does
-  }
-  return value;
-}
-
-CLI::Option* add_seed_flag(CLI::App& app, uint64_t& seed, const std::string& help) {
-  return app
-      .add_option_function<std::string>(
-          "--seed",
-          [&seed](const std::string& text) {
-            const auto parsed = parse_seed(text);
-            if (!parsed) {
-              throw CLI::ValidationError(
-                  "--seed", "expected an integer in [-2^63, 2^64-1], got '" + text + "'");
-            }
-            seed = *parsed;
-          },
-          help)
-      ->type_name("N");
+void Notebook::print_args(const std::vector<pyrepr::Object>& args) {
+  pyrepr::print_args(args);
+  if (dump_ != nullptr) dump_->printed(args);
 }
 
 // ---------------------------------------------------------------- output
@@ -209,8 +181,9 @@ std::string label(int index) { return "In [" + std::to_string(index) + "]"; }
 
 }  // namespace
 
-int run_notebook(const std::string& program, const std::vector<Cell>& cells,
-                 const std::vector<int>& shown, const RunOptions& options, Dump& dump) {
+int run_notebook(const std::string& program, Notebook& notebook, const std::vector<int>& shown,
+                 const RunOptions& options) {
+  const std::vector<Cell> cells = notebook.cells();
   std::set<int> show(shown.begin(), shown.end());
   for (int index : show) {
     if (index < 1 || index > static_cast<int>(cells.size())) {
@@ -222,7 +195,7 @@ int run_notebook(const std::string& program, const std::vector<Cell>& cells,
   pyrepr::PrintOptions print_options = pyrepr::get_printoptions();
   print_options.rules = options.rules;
   pyrepr::set_printoptions(print_options);
-  dump.enable(!options.dump_path.empty());
+  std::optional<Dump> dump;
   if (!options.dump_path.empty()) {
     // Refuse an unwritable --dump file before any work (the file is written at the end).
     std::ofstream probe(options.dump_path, std::ios::binary | std::ios::app);
@@ -230,19 +203,27 @@ int run_notebook(const std::string& program, const std::vector<Cell>& cells,
       return usage_error(program,
                          "--dump: cannot write " + options.dump_path + ": " + std::strerror(errno));
     }
+    dump.emplace(notebook);
   }
+  notebook.dump_ = dump ? &*dump : nullptr;
+  struct Detach {  // the notebook outlives this call; the Dump does not
+    Notebook& notebook;
+    ~Detach() { notebook.dump_ = nullptr; }
+  } detach{notebook};
 
   std::vector<Output> outputs;
   std::string heading;
   for (int index = 1; index <= last; ++index) {
     const Cell& cell = cells[static_cast<size_t>(index - 1)];
-    dump.set_cell(index);
+    if (dump) dump->start_cell(index);
     Output output{index, "", std::nullopt};
     try {
       CaptureCout capture;
       Shown value = cell.run();
       if (value) output.result = pyrepr::pretty(*value);
       output.stream = capture.text();
+      if (dump && value) dump->displayed(*value);
+      if (dump) dump->end_cell();
     } catch (const std::exception& e) {
       std::cout.flush();
       std::cerr << program << ": error in cell " << index << ": " << e.what() << '\n';
@@ -295,27 +276,15 @@ int run_notebook(const std::string& program, const std::vector<Cell>& cells,
     return 1;
   }
 
-  if (!options.dump_path.empty()) {
+  if (dump) {
     try {
-      dump.save(options.dump_path);
+      dump->save(options.dump_path);
     } catch (const std::exception& e) {
       std::cerr << program << ": error: --dump: " << e.what() << '\n';
       return 1;
     }
   }
   return 0;
-}
-
-// ---------------------------------------------------------------- programs
-
-const char* scenario_of(const char* argv0, const char* lesson) {
-  const char* base = std::strrchr(argv0, '/');
-  base = base == nullptr ? argv0 : base + 1;
-  const size_t n = std::strlen(lesson);
-  if (std::strncmp(base, lesson, n) == 0 && base[n] == '_' && base[n + 1] != '\0') {
-    return base + n + 1;
-  }
-  return "demo";
 }
 
 }  // namespace lesson

@@ -1,25 +1,22 @@
-// What every lesson program shares: the notebook's code cells run in order,
-// each cell's output captured the way Jupyter shows it (stdout stream text,
-// then the displayed last expression Out[n] in IPython's pretty format), and
-// the common flags:
+// What every lesson's notebook shares: the code cells run in order, each
+// cell's output captured the way Jupyter shows it (stdout stream text, then
+// the displayed last expression Out[n] in IPython's pretty format), written
+// as the run flags (lesson/program.hpp) ask:
 //   --cells-json   print the shown cells as JSON (for `compare` and the parity tests)
 //   --annotate     print headings and In [n]/Out[n] prompts between the outputs
-//   --dump FILE    save every tensor shown to FILE (torch.load reads it)
+//   --dump FILE    save every tensor shown, and the notebook's variables, to
+//                  FILE (torch.load reads it; see Notebook)
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "pyrepr/object.hpp"
 #include "pyrepr/versions.hpp"
-
-namespace CLI {
-class App;
-class Option;
-}  // namespace CLI
 
 namespace lesson {
 
@@ -31,27 +28,6 @@ struct Cell {
   std::function<Shown()> run;
 };
 
-// The tensors a lesson shows, saved by --dump as a dict name -> tensor (in
-// the order they were shown). A name is prefixed with its cell ("cell2.") and
-// lists/tuples are flattened (inputs01 -> inputs01[0], inputs01[1], ...).
-class Dump {
- public:
-  // Records every tensor in `obj` (no-op unless --dump was given).
-  void operator()(const std::string& name, const pyrepr::Object& obj);
-
-  // Used by run_notebook.
-  void enable(bool on) { enabled_ = on; }
-  void set_cell(int index) { cell_ = index; }
-  // Writes the dict; throws std::runtime_error if the file cannot be written.
-  void save(const std::string& path) const;
-
- private:
-  void add(const std::string& key, const pyrepr::Object& obj);
-  bool enabled_ = false;
-  int cell_ = 0;
-  std::vector<std::pair<std::string, pyrepr::Object>> items_;
-};
-
 struct RunOptions {
   bool cells_json = false;
   bool annotate = false;
@@ -59,41 +35,61 @@ struct RunOptions {
   pyrepr::Rules rules = pyrepr::built_in_rules();  // whose printing rules apply
 };
 
-// Adds --cells-json, --annotate, --dump, --torch-version and --python-version to `app`.
-void add_run_flags(CLI::App& app, RunOptions& options);
+class Dump;  // what --dump saves (notebook.cpp)
 
-// Parses the command line. Returns -1 to go on, otherwise the exit status:
-// 0 after --help, 2 (with one error line on stderr) for bad flags or values.
-int parse_flags(CLI::App& app, int argc, char** argv);
+// The base of a lesson's notebook class: its code cells, Python's print(),
+// and the notebook variables --dump saves. A cell's C++ is then only the
+// port of its Python cell: --dump saves, as a dict name -> tensor,
+//   - every tensor a cell shows, in the order shown: "cell<n>.print<k>[i]"
+//     for argument i of the cell's k-th print() call, "cell<n>.Out" for
+//     Out[n]; lists, tuples and dicts inside are flattened ("[j]", "[key]");
+//   - after each cell, every registered variable that cell changed:
+//     "cell<n>.<name>" (tensors flattened the same way).
+class Notebook {
+ public:
+  Notebook() = default;
+  virtual ~Notebook() = default;
+  Notebook(const Notebook&) = delete;
+  Notebook& operator=(const Notebook&) = delete;
 
-// One line "<program>: error: <message>" on stderr; returns 2.
-int usage_error(const std::string& program, const std::string& message);
+  // The code cells, in order.
+  virtual std::vector<Cell> cells() = 0;
+
+ protected:
+  // Python's print(a, b, ...): writes what pyrepr::print writes.
+  template <class... Args>
+  void print(const Args&... args) {
+    print_args(std::vector<pyrepr::Object>{pyrepr::Object(args)...});
+  }
+  void print_args(const std::vector<pyrepr::Object>& args);
+
+  // Registers a notebook variable (a member) under its Python name, once,
+  // in the constructor: --dump saves it after each cell that changes it.
+  template <class T>
+  void variable(std::string name, const T& value) {
+    variables_.push_back({std::move(name), [&value] { return pyrepr::Object(value); }});
+  }
+
+ private:
+  friend class Dump;
+  friend int run_notebook(const std::string& program, Notebook& notebook,
+                          const std::vector<int>& shown, const RunOptions& options);
+  struct Variable {
+    std::string name;
+    std::function<pyrepr::Object()> get;
+  };
+  Dump* dump_ = nullptr;  // set by run_notebook while --dump records
+  std::vector<Variable> variables_;
+};
 
 // Runs every cell in order and writes the output of the cells whose 1-based
-// index is in `shown` (all cells if empty) to stdout, in the chosen form.
-// An exception from a cell is reported on stderr (exit status 1).
-int run_notebook(const std::string& program, const std::vector<Cell>& cells,
-                 const std::vector<int>& shown, const RunOptions& options, Dump& dump);
+// index is in `shown` (all cells if empty) to stdout, in the chosen form;
+// --dump records as Notebook says. An exception from a cell is reported on
+// stderr (exit status 1).
+int run_notebook(const std::string& program, Notebook& notebook, const std::vector<int>& shown,
+                 const RunOptions& options);
 
 // A JSON string literal for UTF-8 text.
 std::string json_string(const std::string& text);
 
-// Parses a seed as Python's torch.manual_seed accepts it: an integer in
-// [-2^63, 2^64 - 1]; negative values wrap modulo 2^64. nullopt if invalid.
-std::optional<uint64_t> parse_seed(const std::string& text);
-
-// Adds --seed N to `app`: the value is parsed by parse_seed into `seed` (left
-// as it is when the flag is absent); anything else is a usage error.
-CLI::Option* add_seed_flag(CLI::App& app, uint64_t& seed,
-                           const std::string& help = "torch.manual_seed(SEED) (default 1)");
-
-// The scenario a lesson program runs, from the name it was run as (argv[0]):
-// "<lesson>_<scenario>" (a link add_lesson() makes) gives "<scenario>",
-// anything else (demo_<lesson>) "demo". The pointer stays valid while argv0 does.
-const char* scenario_of(const char* argv0, const char* lesson);
-
 }  // namespace lesson
-
-// Each lesson library defines this; the program add_lesson() creates calls it
-// with program "demo" (the whole notebook) or a scenario name (scenario_of).
-int lesson_main(int argc, char** argv, const char* program);
