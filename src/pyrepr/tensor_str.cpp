@@ -32,6 +32,7 @@
 
 #include "pyrepr/object.hpp"
 #include "pyrepr/torch_features.hpp"
+#include "pyrepr/torch_names.hpp"
 
 namespace pyrepr {
 namespace {
@@ -583,53 +584,8 @@ std::string shape_tuple_str(at::IntArrayRef sizes) {
   return fmt::format("({})", fmt::join(sizes, ", "));
 }
 
-std::string scalar_type_name(at::ScalarType st) {
-  switch (st) {
-    case at::kFloat:
-      return "float32";
-    case at::kDouble:
-      return "float64";
-    case at::kHalf:
-      return "float16";
-    case at::kBFloat16:
-      return "bfloat16";
-    case at::kByte:
-      return "uint8";
-    case at::kChar:
-      return "int8";
-    case at::kShort:
-      return "int16";
-    case at::kInt:
-      return "int32";
-    case at::kLong:
-      return "int64";
-    case at::kBool:
-      return "bool";
-    case at::kComplexHalf:
-      return "complex32";
-    case at::kComplexFloat:
-      return "complex64";
-    case at::kComplexDouble:
-      return "complex128";
-    case at::kQInt8:
-      return "qint8";
-    case at::kQUInt8:
-      return "quint8";
-    case at::kQInt32:
-      return "qint32";
-    case at::kQUInt4x2:
-      return "quint4x2";
-    case at::kQUInt2x4:
-      return "quint2x4";
-    default: {
-      // The newer dtypes: Python's name is LibTorch's in lower case
-      // (Float8_e5m2 -> float8_e5m2, UInt16 -> uint16, Bits8 -> bits8).
-      std::string name = c10::toString(st);
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      return name;
-    }
-  }
-}
+// str(dtype) after "torch.": the name table the reader uses too.
+std::string scalar_type_name(at::ScalarType st) { return detail::dtype_name(st); }
 
 std::string layout_str(at::Layout layout) {
   switch (layout) {

@@ -19,6 +19,7 @@
 
 #include "pyrepr/load.hpp"
 #include "pyrepr/object.hpp"
+#include "pyrepr/python_int.hpp"  // long_to_decimal (unit-tested)
 
 namespace pyrepr::detail {
 
@@ -43,9 +44,5 @@ struct UnpickleLimits {
 // converts the value it returns into an Object.
 Object unpickle(const char* data, size_t size, const RecordLoader& records,
                 const UnpickleLimits& limits = {});
-
-// A Python int stored as little-endian two's complement bytes (pickle's
-// LONG1/LONG4 payload), as decimal text (n == 0 is 0).
-std::string long_to_decimal(const unsigned char* bytes, size_t n);
 
 }  // namespace pyrepr::detail

@@ -1,0 +1,579 @@
+#include "pyrepr/torch_globals.hpp"
+
+#include <ATen/ATen.h>
+#include <c10/core/Storage.h>
+#include <c10/util/Exception.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <unordered_map>
+#include <utility>
+
+#include "pyrepr/torch_names.hpp"
+
+namespace pyrepr::detail {
+
+class TorchGlobals::Impl {
+ public:
+  Impl(Arena& arena, const RecordLoader& records,
+       std::function<Node*(Node* callable, const Node* argtuple)> call_any)
+      : arena_(arena), records_(records), call_any_(std::move(call_any)) {}
+
+  Node* find_class(std::string module, const std::string& name) {
+    if (module == "torch.tensor") module = "torch._tensor";  // torch.load's module mapping
+    if (name.find("Storage") != std::string::npos) {
+      if (auto dtype = storage_class_dtype(name)) {
+        Node* g = make_global("torch", name, Fn::StorageType);
+        g->dtype = *dtype;
+        return g;
+      }
+    }
+    // PyTorch 2.x's storage of the new dtypes: bytes, its dtype an argument
+    // of _rebuild_tensor_v3.
+    if ((module == "torch" || module == "torch.storage") && name == "UntypedStorage") {
+      Node* g = make_global(module, name, Fn::StorageType);
+      g->dtype = at::kByte;
+      g->flag = true;
+      return g;
+    }
+    static const std::map<std::pair<std::string, std::string>, Fn> callables = {
+        {{"torch._utils", "_rebuild_tensor"}, Fn::RebuildTensor},
+        {{"torch._utils", "_rebuild_tensor_v2"}, Fn::RebuildTensorV2},
+        {{"torch._utils", "_rebuild_tensor_v3"}, Fn::RebuildTensorV3},
+        {{"torch._utils", "_rebuild_parameter"}, Fn::RebuildParameter},
+        {{"torch._utils", "_rebuild_parameter_with_state"}, Fn::RebuildParameterWithState},
+        {{"torch._tensor", "_rebuild_from_type_v2"}, Fn::RebuildFromTypeV2},
+        {{"torch._tensor", "_rebuild_from_type"}, Fn::RebuildFromType},
+        {{"torch._tensor", "Tensor"}, Fn::TensorType},
+        {{"torch", "Tensor"}, Fn::TensorType},
+        {{"torch._utils", "_rebuild_qtensor"}, Fn::RebuildQTensor},
+        {{"torch._utils", "_rebuild_sparse_tensor"}, Fn::RebuildSparse},
+        {{"torch._utils", "_rebuild_sparse_csr_tensor"}, Fn::RebuildSparseCsr},
+        {{"torch", "Size"}, Fn::TorchSize},
+        {{"torch.serialization", "_get_layout"}, Fn::GetLayout},
+    };
+    auto it = callables.find({module, name});
+    if (it != callables.end()) return make_global(module, name, it->second);
+    if (module == "torch") {
+      if (auto canon = canonical_torch_value(name)) return make_global("torch", *canon, Fn::Value);
+    }
+    return nullptr;
+  }
+
+  Node* call(const Node* callable, const std::vector<Node*>& args) {
+    switch (callable->fn) {
+      case Fn::RebuildTensor:
+        return rebuild_tensor(args, 1);
+      case Fn::RebuildTensorV2:
+        return rebuild_tensor(args, 2);
+      case Fn::RebuildTensorV3:
+        return rebuild_tensor(args, 3);
+      case Fn::RebuildParameter:
+        expect_args(args, 3, "_rebuild_parameter");
+        return rebuild_parameter(args[0], args[1], "_rebuild_parameter");
+      case Fn::RebuildParameterWithState:
+        // The state (the Parameter's Python attributes) does not show in print.
+        expect_args(args, 4, "_rebuild_parameter_with_state");
+        return rebuild_parameter(args[0], args[1], "_rebuild_parameter_with_state");
+      case Fn::RebuildFromTypeV2:
+      case Fn::RebuildFromType:
+        return rebuild_from_type(args, callable->fn == Fn::RebuildFromTypeV2);
+      case Fn::RebuildQTensor:
+        return rebuild_qtensor(args);
+      case Fn::RebuildSparse:
+        return rebuild_sparse(args, false);
+      case Fn::RebuildSparseCsr:
+        return rebuild_sparse(args, true);
+      case Fn::TorchSize: {
+        Node* s = make(Kind::Size);
+        if (args.size() > 1) fail("torch.Size expected at most 1 argument");
+        if (args.size() == 1) s->dims = ints_arg(args[0], "torch.Size", "an element");
+        return s;
+      }
+      case Fn::GetLayout: {
+        expect_args(args, 1, "_get_layout");
+        const Node* name = args[0];
+        const std::string prefix = "torch.";
+        if (name->kind != Kind::Str || name->s.compare(0, prefix.size(), prefix) != 0 ||
+            !is_layout_name(name->s.substr(prefix.size())))
+          fail("_get_layout: unknown layout");
+        return make_global("torch", name->s.substr(prefix.size()), Fn::Value);
+      }
+      default:
+        return nullptr;
+    }
+  }
+
+ private:
+  friend class TorchGlobals;  // persistent_load
+
+  static void set_requires_grad(at::Tensor& t, bool rg, const char* fn) {
+    if (!rg) return;
+    try {
+      t.set_requires_grad(true);
+    } catch (const c10::Error& e) {
+      fail(std::string(fn) + ": " + c10_message(e));
+    }
+  }
+
+  // Checks that size/stride/offset address elements inside the storage, which
+  // holds `capacity` elements of the tensor's dtype.
+  static void check_geometry(const Node* storage, int64_t capacity, int64_t offset,
+                             const std::vector<int64_t>& size, const std::vector<int64_t>& stride,
+                             const char* fn) {
+    if (size.size() != stride.size())
+      fail(std::string(fn) + ": size has " + std::to_string(size.size()) +
+           " dimensions but stride has " + std::to_string(stride.size()));
+    if (size.size() > 1000)
+      fail(std::string(fn) + ": too many dimensions (" + std::to_string(size.size()) + ")");
+    if (offset < 0) fail(std::string(fn) + ": negative storage offset " + std::to_string(offset));
+    int64_t numel = 1;
+    bool empty = false;
+    for (size_t d = 0; d < size.size(); ++d) {
+      if (size[d] < 0) fail(std::string(fn) + ": negative size " + std::to_string(size[d]));
+      if (stride[d] < 0) fail(std::string(fn) + ": negative stride " + std::to_string(stride[d]));
+      if (size[d] == 0)
+        empty = true;
+      else if (__builtin_mul_overflow(numel, size[d], &numel))
+        fail(std::string(fn) + ": the number of elements overflows");
+    }
+    if (empty) return;
+    int64_t last = offset;  // index of the last element addressed
+    for (size_t d = 0; d < size.size(); ++d) {
+      int64_t span;
+      if (__builtin_mul_overflow(size[d] - 1, stride[d], &span) ||
+          __builtin_add_overflow(last, span, &last))
+        fail(std::string(fn) + ": size and stride address elements beyond any storage");
+    }
+    if (last >= capacity)
+      fail(std::string(fn) + ": size " + dims_text(size) + ", stride " + dims_text(stride) +
+           " and offset " + std::to_string(offset) + " reach element " + std::to_string(last) +
+           " but storage data/" + storage->s + " has " + std::to_string(capacity) + " elements");
+  }
+  static std::string dims_text(const std::vector<int64_t>& v) {
+    std::string s = "(";
+    for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+    return s + (v.size() == 1 ? ",)" : ")");
+  }
+
+  Node* tensor_node(at::Tensor t, bool is_parameter = false) {
+    Node* n = make(Kind::Tensor);
+    n->tensor = std::move(t);
+    n->flag = is_parameter;
+    return n;
+  }
+
+  // torch._utils._rebuild_tensor(storage, offset, size, stride),
+  // _rebuild_tensor_v2(storage, offset, size, stride, requires_grad, hooks[, metadata])
+  // and, in PyTorch 2.x for the dtypes saved with an UntypedStorage,
+  // _rebuild_tensor_v3(storage, offset, size, stride, requires_grad, hooks, dtype[, metadata]).
+  // The metadata argument (2.x) sets the conj and neg bits.
+  Node* rebuild_tensor(const std::vector<Node*>& args, int version) {
+    const char* fn = version == 1   ? "_rebuild_tensor"
+                     : version == 2 ? "_rebuild_tensor_v2"
+                                    : "_rebuild_tensor_v3";
+    const size_t required = version == 1 ? 4 : version == 2 ? 6 : 7;
+    const size_t allowed = version == 1 ? 4 : required + 1;
+    if (args.size() < required || args.size() > allowed)
+      fail(std::string(fn) + " takes " +
+           (required == allowed
+                ? std::to_string(required)
+                : "from " + std::to_string(required) + " to " + std::to_string(allowed)) +
+           " arguments but " + std::to_string(args.size()) + " were given");
+    const Node* st = args[0];
+    if (st->kind != Kind::Storage)
+      fail(std::string(fn) + ": expected a storage, not " + kind_name(st));
+    at::ScalarType dtype = st->dtype;
+    if (version == 3) {
+      const Node* d = args[6];
+      if (d->kind != Kind::Global || d->fn != Fn::Value || d->s != "torch" || !find_dtype(d->name))
+        fail(std::string(fn) + ": dtype must be a torch.dtype, not " +
+             (d->kind == Kind::Global ? global_name(d) : std::string(kind_name(d))));
+      dtype = scalar_type_of(d->name, fn);
+    }
+    if (at::isQIntType(dtype))
+      fail(std::string(fn) + ": cannot build a plain tensor of quantized dtype " +
+           c10::toString(dtype));
+    const auto itemsize = static_cast<int64_t>(c10::elementSize(dtype));
+    if (itemsize <= 0)
+      fail(std::string(fn) + ": dtype " + c10::toString(dtype) + " has no storage");
+    int64_t offset = int_arg(args[1], fn, "storage_offset");
+    auto size = ints_arg(args[2], fn, "size");
+    auto stride = ints_arg(args[3], fn, "stride");
+    bool rg = version > 1 ? bool_arg(args[4], fn, "requires_grad") : false;
+    const Node* metadata = args.size() == allowed && version > 1 ? args.back() : nullptr;
+    check_geometry(st, static_cast<int64_t>(st->nbytes) / itemsize, offset, size, stride, fn);
+    if (dtype == at::kBool && st->dtype != at::kBool) check_bool_bytes(st, fn);
+    at::Tensor t;
+    try {
+      // as Python does: torch.empty((0,), dtype) then set_ (empty() warns
+      // for complex32 and bcomplex32: unpickle() drops LibTorch's warnings)
+      t = at::empty({0}, at::TensorOptions().dtype(dtype));
+      t.set_(st->storage, offset, size, stride);
+    } catch (const c10::Error& e) {
+      fail(std::string(fn) + ": " + c10_message(e));
+    }
+    if (metadata) set_tensor_metadata(t, metadata, fn);
+    set_requires_grad(t, rg, fn);
+    return tensor_node(std::move(t));
+  }
+
+  // A bool tensor over bytes that were not read as a BoolStorage: each byte
+  // must be 0 or 1.
+  static void check_bool_bytes(const Node* st, const char* fn) {
+    const auto* b = static_cast<const unsigned char*>(st->storage.data());
+    for (uint64_t k = 0; k < st->nbytes; ++k)
+      if (b[k] > 1)
+        fail(std::string(fn) + ": storage data/" + st->s + " holds an invalid bool byte " +
+             std::to_string(b[k]));
+  }
+
+  // torch._utils.set_tensor_metadata: {'conj': bool, 'neg': bool}, as
+  // torch._utils.get_tensor_metadata saved them (PyTorch 2.x). None or an
+  // empty dict sets nothing.
+  static void set_tensor_metadata(at::Tensor& t, const Node* metadata, const char* fn) {
+    if (metadata->kind == Kind::None) return;
+    if (metadata->kind != Kind::Dict)
+      fail(std::string(fn) + ": metadata must be a dict, not " + kind_name(metadata));
+    for (size_t k = 0; k + 1 < metadata->items.size(); k += 2) {
+      const Node* key = metadata->items[k];
+      const Node* value = metadata->items[k + 1];
+      if (key->kind != Kind::Str || (key->s != "conj" && key->s != "neg"))
+        fail(std::string(fn) + ": unexpected tensor metadata key " +
+             (key->kind == Kind::Str ? "'" + printable(key->s) + "'" : kind_name(key)));
+      const bool on = bool_arg(value, fn, "a metadata value");
+      const at::ScalarType st = t.scalar_type();
+      if (!on) continue;
+      if (key->s == "conj" && !at::isComplexType(st))
+        fail(std::string(fn) + ": the conj bit on a tensor of dtype " + c10::toString(st));
+      if (key->s == "neg" && (st == at::kBool || at::isQIntType(st)))
+        fail(std::string(fn) + ": the neg bit on a tensor of dtype " + c10::toString(st));
+      try {
+        if (key->s == "conj")
+          t._set_conj(true);
+        else
+          t._set_neg(true);
+      } catch (const c10::Error& e) {
+        fail(std::string(fn) + ": " + c10_message(e));
+      }
+    }
+  }
+
+  // torch._utils._rebuild_parameter(data, requires_grad, hooks) and, in
+  // PyTorch 2.x, _rebuild_parameter_with_state(data, requires_grad, hooks,
+  // state): nn.Parameter(data, requires_grad).
+  Node* rebuild_parameter(const Node* data_arg, const Node* rg_arg, const char* fn) {
+    const at::Tensor& data = tensor_arg(data_arg, fn, "data");
+    bool rg = bool_arg(rg_arg, fn, "requires_grad");
+    at::Tensor p;
+    try {
+      p = data.detach();
+    } catch (const c10::Error& e) {
+      fail(std::string(fn) + ": " + c10_message(e));
+    }
+    set_requires_grad(p, rg, fn);
+    return tensor_node(std::move(p), true);
+  }
+
+  // torch._tensor._rebuild_from_type_v2(func, new_type, args, state): a
+  // tensor with Python attributes (t.name = ...), which print does not show.
+  // Only new_type torch.Tensor: subclasses are not supported.
+  Node* rebuild_from_type(const std::vector<Node*>& args, bool v2) {
+    const char* fn = v2 ? "_rebuild_from_type_v2" : "_rebuild_from_type";
+    expect_args(args, 4, fn);
+    Node* func = args[0];
+    const Node* type = args[1];
+    if (type->kind != Kind::Global || type->fn != Fn::TensorType)
+      fail(std::string(fn) + ": tensor subclass " +
+           (type->kind == Kind::Global ? "'" + global_name(type) + "'" : kind_name(type)) +
+           " is not supported");
+    if (func->kind != Kind::Global || func->fn == Fn::RebuildFromTypeV2 ||
+        func->fn == Fn::RebuildFromType)
+      fail(std::string(fn) + ": func must be a rebuild function");
+    Node* result = call_any_(func, args[2]);
+    if (result->kind != Kind::Tensor)
+      fail(std::string(fn) + ": func returned a " + kind_name(result) + ", not a tensor");
+    return result;
+  }
+
+  // A list of numbers or a tensor, for per-channel quantization parameters.
+  at::Tensor qparam_tensor(const Node* n, at::ScalarType list_dtype, const char* what) {
+    const char* fn = "_rebuild_qtensor";
+    if (n->kind == Kind::Tensor) return n->tensor;
+    if (n->kind != Kind::List)
+      fail(std::string(fn) + ": " + what + " must be a tensor or a list, not " + kind_name(n));
+    std::vector<double> v;
+    for (const Node* x : n->items) v.push_back(float_arg(x, fn, what));
+    at::Tensor t = at::tensor(v, at::TensorOptions().dtype(at::kDouble));
+    return t.to(list_dtype);
+  }
+
+  // torch._utils._rebuild_qtensor
+  Node* rebuild_qtensor(const std::vector<Node*>& args) {
+    const char* fn = "_rebuild_qtensor";
+    expect_args(args, 7, fn);
+    const Node* st = args[0];
+    if (st->kind != Kind::Storage)
+      fail(std::string(fn) + ": expected a storage, not " + kind_name(st));
+    if (st->dtype != at::kQUInt8 && st->dtype != at::kQInt8 && st->dtype != at::kQInt32)
+      fail(std::string(fn) + ": unsupported quantized dtype " + c10::toString(st->dtype));
+    int64_t offset = int_arg(args[1], fn, "storage_offset");
+    auto size = ints_arg(args[2], fn, "size");
+    auto stride = ints_arg(args[3], fn, "stride");
+    const Node* qp = args[4];
+    bool rg = bool_arg(args[5], fn, "requires_grad");
+    check_geometry(st, st->i, offset, size, stride, fn);
+    if (qp->kind != Kind::Tuple || qp->items.empty())
+      fail(std::string(fn) + ": quantizer_params must be a non-empty tuple");
+    const Node* qs = qp->items[0];
+    auto opts = at::TensorOptions().dtype(st->dtype);
+    at::Tensor t;
+    try {
+      if (is_global_value(qs, "per_tensor_affine")) {
+        if (qp->items.size() != 3)
+          fail(std::string(fn) + ": per_tensor_affine needs (qscheme, scale, zero_point)");
+        double scale = float_arg(qp->items[1], fn, "scale");
+        int64_t zp = int_arg(qp->items[2], fn, "zero_point");
+        t = at::_empty_affine_quantized({0}, opts, scale, zp);
+      } else if (is_global_value(qs, "per_channel_affine") ||
+                 is_global_value(qs, "per_channel_affine_float_qparams")) {
+        if (qp->items.size() != 4)
+          fail(std::string(fn) + ": " + qs->name + " needs (qscheme, scales, zero_points, axis)");
+        bool float_qparams = qs->name == "per_channel_affine_float_qparams";
+        at::Tensor scales =
+            qparam_tensor(qp->items[1], float_qparams ? at::kFloat : at::kDouble, "scales");
+        at::Tensor zps =
+            qparam_tensor(qp->items[2], float_qparams ? at::kFloat : at::kLong, "zero_points");
+        int64_t axis = int_arg(qp->items[3], fn, "axis");
+        if (axis < 0 || axis >= static_cast<int64_t>(size.size()))
+          fail(std::string(fn) + ": axis " + std::to_string(axis) + " out of range for " +
+               std::to_string(size.size()) + " dimensions");
+        if (scales.dim() != 1 || zps.dim() != 1 || scales.numel() != size[axis] ||
+            zps.numel() != size[axis])
+          fail(std::string(fn) + ": scales and zero_points must have " +
+               std::to_string(size[axis]) + " elements (the size of dimension " +
+               std::to_string(axis) + ")");
+        if (scales.is_quantized() || zps.is_quantized() || scales.is_sparse() || zps.is_sparse())
+          fail(std::string(fn) + ": scales and zero_points must be dense tensors");
+        t = at::_empty_per_channel_affine_quantized(size, scales, zps, axis, opts);
+      } else {
+        std::string what = qs->kind == Kind::Global ? global_name(qs) : kind_name(qs);
+        fail(std::string(fn) + ": can't deserialize quantized tensor with qscheme " + what);
+      }
+      t.set_(st->storage, offset, size, stride);
+    } catch (const c10::Error& e) {
+      fail(std::string(fn) + ": " + c10_message(e));
+    }
+    set_requires_grad(t, rg, fn);
+    return tensor_node(std::move(t));
+  }
+
+  static void check_dense(const at::Tensor& t, const char* fn, const char* what) {
+    if (t.layout() != at::kStrided || t.is_quantized())
+      fail(std::string(fn) + ": " + what + " must be a dense tensor");
+  }
+  static std::vector<int64_t> sparse_size(const Node* n, const char* fn) {
+    auto size = ints_arg(n, fn, "size");
+    for (int64_t s : size)
+      if (s < 0) fail(std::string(fn) + ": negative size " + std::to_string(s));
+    return size;
+  }
+
+  // torch._utils._rebuild_sparse_tensor(layout, data). COO: data is
+  // (indices, values, size), and in PyTorch 2.x (indices, values, size,
+  // is_coalesced). The compressed layouts (2.x): (compressed_indices,
+  // plain_indices, values, size). Loaded tensors are validated, as
+  // torch.load's _validate_loaded_sparse_tensors does.
+  Node* rebuild_sparse(const std::vector<Node*>& args, bool csr_only) {
+    const char* fn = csr_only ? "_rebuild_sparse_csr_tensor" : "_rebuild_sparse_tensor";
+    expect_args(args, 2, fn);
+    const Node* layout = args[0];
+    const Node* data = args[1];
+    if (!csr_only && is_global_value(layout, "sparse_coo")) {
+      if (data->kind != Kind::Tuple || data->items.size() < 3 || data->items.size() > 4)
+        fail(std::string(fn) + ": data must be a tuple (indices, values, size[, is_coalesced])");
+      return sparse_coo(data->items, fn);
+    }
+    static const std::pair<const char*, at::Layout> compressed[] = {{"sparse_csr", at::kSparseCsr},
+                                                                    {"sparse_csc", at::kSparseCsc},
+                                                                    {"sparse_bsr", at::kSparseBsr},
+                                                                    {"sparse_bsc", at::kSparseBsc}};
+    for (const auto& [name, lay] : compressed) {
+      if (!is_global_value(layout, name) || (csr_only && lay != at::kSparseCsr)) continue;
+      if (data->kind != Kind::Tuple || data->items.size() != 4)
+        fail(std::string(fn) +
+             ": data must be a tuple (compressed_indices, plain_indices, "
+             "values, size)");
+      return sparse_compressed(data->items, lay, fn);
+    }
+    std::string what = layout->kind == Kind::Global ? global_name(layout) : kind_name(layout);
+    fail(std::string(fn) + ": rebuilding sparse tensor for layout " + what + " is not supported");
+  }
+
+  Node* sparse_coo(const std::vector<Node*>& data, const char* fn) {
+    const at::Tensor& indices = tensor_arg(data[0], fn, "indices");
+    const at::Tensor& values = tensor_arg(data[1], fn, "values");
+    auto size = sparse_size(data[2], fn);
+    // is_coalesced: None (files of 1.13) or a bool (2.x)
+    const bool coalesced =
+        data.size() == 4 && data[3]->kind != Kind::None && bool_arg(data[3], fn, "is_coalesced");
+    check_dense(indices, fn, "indices");
+    check_dense(values, fn, "values");
+    if (indices.scalar_type() != at::kLong)
+      fail(std::string(fn) + ": indices must be an int64 tensor");
+    if (indices.dim() != 2) fail(std::string(fn) + ": indices must be 2-dimensional");
+    at::Tensor t;
+    try {
+      at::_validate_sparse_coo_tensor_args(indices, values, size);
+      if (coalesced) check_coalesced(indices);
+      t = at::_sparse_coo_tensor_unsafe(indices, values, size,
+                                        values.options().layout(at::kSparse));
+      if (coalesced) t._coalesced_(true);
+    } catch (const c10::Error& e) {
+      fail(std::string(fn) + ": " + c10_message(e));
+    }
+    return tensor_node(std::move(t));
+  }
+
+  // is_coalesced=True is refused, as PyTorch 2.x's validation does, unless
+  // the index columns are strictly increasing.
+  static void check_coalesced(const at::Tensor& indices) {
+    const at::Tensor idx = indices.contiguous();
+    const int64_t dims = idx.size(0), nnz = idx.size(1);
+    const int64_t* p = idx.data_ptr<int64_t>();
+    for (int64_t j = 1; j < nnz; ++j) {
+      int cmp = 0;
+      for (int64_t d = 0; d < dims && cmp == 0; ++d) {
+        const int64_t a = p[d * nnz + j - 1], b = p[d * nnz + j];
+        cmp = a < b ? -1 : a > b ? 1 : 0;
+      }
+      if (cmp >= 0)
+        fail("cannot set is_coalesced to true if indices correspond to uncoalesced COO tensor");
+    }
+  }
+
+  Node* sparse_compressed(const std::vector<Node*>& data, at::Layout layout, const char* fn) {
+    const at::Tensor& compressed = tensor_arg(data[0], fn, "compressed_indices");
+    const at::Tensor& plain = tensor_arg(data[1], fn, "plain_indices");
+    const at::Tensor& values = tensor_arg(data[2], fn, "values");
+    auto size = sparse_size(data[3], fn);
+    check_dense(compressed, fn, "compressed_indices");
+    check_dense(plain, fn, "plain_indices");
+    check_dense(values, fn, "values");
+    at::Tensor t;
+    try {
+      at::_validate_sparse_compressed_tensor_args(compressed, plain, values, size, layout);
+      t = at::_sparse_compressed_tensor_unsafe(compressed, plain, values, size,
+                                               values.options().layout(layout));
+    } catch (const c10::Error& e) {
+      fail(std::string(fn) + ": " + c10_message(e));
+    }
+    return tensor_node(std::move(t));
+  }
+
+  // persistent_load(('storage', storage_type, key, location, numel))
+  Node* persistent_load(const Node* pid) {
+    if (pid->kind != Kind::Tuple || pid->items.empty())
+      fail("persistent id must be a tuple ('storage', type, key, location, numel)");
+    auto text = [](const Node* n) -> std::optional<std::string> {
+      if (n->kind == Kind::Str || n->kind == Kind::Bytes) return n->s;
+      return std::nullopt;
+    };
+    auto typename_ = text(pid->items[0]);
+    if (!typename_ || *typename_ != "storage")
+      fail("unknown typename for persistent_load, expected 'storage'");
+    if (pid->items.size() != 5)
+      fail("persistent id must be ('storage', type, key, location, numel)");
+    const Node* type = pid->items[1];
+    if (type->kind != Kind::Global || type->fn != Fn::StorageType)
+      fail("persistent id: storage type must be a torch storage class, not " +
+           std::string(type->kind == Kind::Global ? global_name(type) : kind_name(type)));
+    std::string key;
+    if (pid->items[2]->kind == Kind::Str)
+      key = pid->items[2]->s;
+    else if (pid->items[2]->kind == Kind::Int)
+      key = std::to_string(pid->items[2]->i);
+    else
+      fail("persistent id: storage key must be a str");
+    auto location = text(pid->items[3]);
+    if (!location) fail("persistent id: storage location must be a str");
+    if (pid->items[4]->kind != Kind::Int) fail("persistent id: storage numel must be an int");
+    int64_t numel = pid->items[4]->i;
+    const std::string shown = printable(key);
+    if (numel < 0) fail("storage data/" + shown + " has negative size " + std::to_string(numel));
+
+    auto cached = storages_.find(key);
+    if (cached != storages_.end()) return cached->second;  // the first dtype wins, as in Python
+
+    if (*location != "cpu")
+      fail("storage data/" + shown + " is on device '" + printable(*location) +
+           "'; only CPU storages can be loaded");
+    at::ScalarType dtype = type->dtype;
+    int64_t nbytes;
+    if (__builtin_mul_overflow(numel, static_cast<int64_t>(c10::elementSize(dtype)), &nbytes))
+      fail("storage data/" + shown + ": size overflows");
+    Record rec = records_(key);
+    if (rec.size < static_cast<uint64_t>(nbytes))
+      fail("storage record data/" + shown + " has " + std::to_string(rec.size) + " bytes but " +
+           std::to_string(numel) + " elements of " + c10::toString(dtype) + " need " +
+           std::to_string(nbytes));
+    // A file written on a big-endian machine (its byteorder record says so):
+    // PyTorch 2.x swaps each element's bytes by the storage's dtype (for
+    // complex numbers each half; an UntypedStorage, uint8, stays as it is).
+    if (rec.byteswap && nbytes > 0) {
+      size_t width = c10::elementSize(dtype);
+      if (at::isComplexType(dtype)) width /= 2;
+      auto* b = static_cast<unsigned char*>(rec.data.get());
+      if (width > 1)
+        for (int64_t k = 0; k + static_cast<int64_t>(width) <= nbytes;
+             k += static_cast<int64_t>(width))
+          std::reverse(b + k, b + k + width);
+    }
+    if (dtype == at::kBool) {
+      const auto* b = static_cast<const unsigned char*>(rec.data.get());
+      for (int64_t k = 0; k < nbytes; ++k)
+        if (b[k] > 1)
+          fail("storage record data/" + shown + " holds an invalid bool byte " +
+               std::to_string(b[k]));
+    }
+    Node* n = make(Kind::Storage);
+    n->dtype = dtype;
+    n->flag = type->flag;  // an UntypedStorage
+    n->i = numel;
+    n->nbytes = static_cast<uint64_t>(nbytes);
+    n->s = shown;
+    n->storage = c10::Storage(c10::Storage::use_byte_size_t(), static_cast<size_t>(nbytes),
+                              std::move(rec.data), /*allocator=*/nullptr, /*resizable=*/false);
+    storages_[key] = n;
+    return n;
+  }
+
+  Node* make(Kind k) { return arena_.make(k); }
+  Node* make_global(std::string module, std::string name, Fn fn) {
+    return arena_.make_global(std::move(module), std::move(name), fn);
+  }
+
+  Arena& arena_;
+  const RecordLoader& records_;
+  std::function<Node*(Node* callable, const Node* argtuple)> call_any_;
+  std::unordered_map<std::string, Node*> storages_;
+};
+
+TorchGlobals::TorchGlobals(Arena& arena, const RecordLoader& records,
+                           std::function<Node*(Node* callable, const Node* argtuple)> call_any)
+    : impl_(std::make_unique<Impl>(arena, records, std::move(call_any))) {}
+
+TorchGlobals::~TorchGlobals() = default;
+
+Node* TorchGlobals::find_class(std::string module, const std::string& name) {
+  return impl_->find_class(std::move(module), name);
+}
+
+Node* TorchGlobals::call(const Node* callable, const std::vector<Node*>& args) {
+  return impl_->call(callable, args);
+}
+
+Node* TorchGlobals::persistent_load(const Node* pid) { return impl_->persistent_load(pid); }
+
+}  // namespace pyrepr::detail
