@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "pyrepr/object.hpp"
+#include "pyrepr/strided_view.hpp"
 #include "pyrepr/torch_features.hpp"
 #include "pyrepr/torch_names.hpp"
 
@@ -60,20 +61,11 @@ constexpr TensorStrRules tensor_str_rules(Version torch) {
 
 void append(Buffer& out, std::string_view s) { out.append(s.data(), s.data() + s.size()); }
 
-// ---------------------------------------------------------------------------
-// Elements: the displayed values, in one contiguous buffer of one of four
-// kinds (what Python's .item()/.tolist() would give: float, int, bool, complex).
-enum class Kind { Floating, Integral, Boolean, Complex };
-
-struct Elements {
-  Kind kind;
-  std::vector<int64_t> sizes;  // of the summarized data
-  at::Tensor data;             // contiguous CPU: double, int64, bool or complex<double>
-  const double* f = nullptr;   // Floating; Complex as interleaved (re, im)
-  const int64_t* i = nullptr;  // Integral
-  bool unsigned64 = false;     // Integral: i holds uint64 bit patterns
-  const bool* b = nullptr;     // Boolean
-};
+// The displayed values (strided_view.hpp: get_summarized_data over the
+// tensor's elements), one of four kinds of what Python's .item() gives:
+// float, int, bool, complex.
+using detail::Elements;
+using Kind = detail::ValueKind;
 
 // ---------------------------------------------------------------------------
 // Number formatting, exactly as Python's "{:.Pf}", "{:.Pe}", "{:.0f}" and
@@ -345,8 +337,9 @@ class Formatter {
     }
     return f;
   }
-  static Formatter boolean(const bool* values, size_t n) {
+  static Formatter boolean(const std::vector<bool>& values) {
     Formatter f;
+    const size_t n = values.size();
     f.ends_.reserve(n);
     for (size_t k = 0; k < n; ++k) {
       append(f.chars_, values[k] ? "True" : "False");
@@ -380,8 +373,8 @@ class Formatter {
 struct Printer {
   const PrintOptions& opts;
   const Elements& el;
-  std::vector<bool> elided;  // per dim: show first e, "...", last items
-  std::vector<int64_t> first_count;
+  const std::vector<bool>& elided;  // per dim: show first e, "...", last items
+  const std::vector<int64_t>& first_count;
   std::vector<int64_t> strides;  // of the contiguous summarized data
   Formatter f1, f2;              // f2: imaginary parts (complex only)
 
@@ -457,64 +450,23 @@ struct Printer {
   }
 };
 
-// get_summarized_data: the elements that will be displayed, as a tensor of
-// the same rank (each elided dim keeps its first and last edgeitems).
-at::Tensor get_summarized_data(at::Tensor self, const PrintOptions& opts, std::vector<bool>& elided,
-                               std::vector<int64_t>& first_count) {
-  const int64_t e = opts.edgeitems;
-  const int64_t dim = self.dim();
-  elided.assign(dim, false);
-  first_count.assign(dim, 0);
-  for (int64_t d = 0; d < dim; ++d) {
-    const int64_t n = self.size(d);
-    if (n <= 2 * e) continue;
-    if (e == 0 && dim >= 2) {
-      // Python: torch.stack([]) on the empty list of edge rows.
-      throw std::runtime_error("stack expects a non-empty TensorList");
-    }
-    elided[d] = true;
-    first_count[d] = e;
-    if (e == 0) continue;  // 1-D: x[:0] + x[-0:] is the whole row
-    std::vector<int64_t> idx;
-    idx.reserve(2 * e);
-    for (int64_t k = 0; k < e; ++k) idx.push_back(k);
-    for (int64_t k = n - e; k < n; ++k) idx.push_back(k);
-    self = self.index_select(d, at::tensor(idx, at::kLong));
+// A strided view of a CPU tensor's elements (for the core's
+// get_summarized_data). Bits dtypes have no values: Python's formatter fails
+// on the first element's item(), with this message.
+StridedView strided_view(const at::Tensor& t) {
+  const std::string name = c10::toString(t.scalar_type());
+  ElementType type{};
+  if (!element_type_of(name, type)) {
+    throw std::runtime_error("\"_local_scalar_dense_cpu\" not implemented for '" + name + "'");
   }
-  return self;
+  return StridedView{type, t.data_ptr(), t.sizes().vec(), t.strides().vec()};
 }
 
-Elements to_elements(const at::Tensor& t) {
-  Elements el;
-  el.sizes = t.sizes().vec();
-  const auto st = t.scalar_type();
-  if (at::isComplexType(st)) {
-    el.kind = Kind::Complex;
-    el.data = t.to(at::kComplexDouble).contiguous();
-    el.f = reinterpret_cast<const double*>(el.data.data_ptr<c10::complex<double>>());
-  } else if (at::isFloatingType(st)) {
-    el.kind = Kind::Floating;
-    el.data = t.to(at::kDouble).contiguous();
-    el.f = el.data.data_ptr<double>();
-  } else if (st == at::kBool) {
-    el.kind = Kind::Boolean;
-    el.data = t.contiguous();
-    el.b = el.data.data_ptr<bool>();
-  } else {
-    const std::string_view name = c10::toString(st);
-    if (name.substr(0, 4) == "Bits") {
-      // bits8, bits16, bits1x8... have no arithmetic: Python's formatter
-      // fails on the first element's item(), with this message.
-      throw std::runtime_error("\"_local_scalar_dense_cpu\" not implemented for '" +
-                               std::string(name) + "'");
-    }
-    el.kind = Kind::Integral;
-    // uint64 (2.3 on) would wrap in int64: its bits are kept and printed unsigned.
-    el.unsigned64 = name == "UInt64";
-    el.data = el.unsigned64 ? t.contiguous().view(at::kLong) : t.to(at::kLong).contiguous();
-    el.i = el.data.data_ptr<int64_t>();
-  }
-  return el;
+// The strides of a contiguous tensor of these sizes.
+std::vector<int64_t> contiguous_strides(const std::vector<int64_t>& sizes) {
+  std::vector<int64_t> strides(sizes.size(), 1);
+  for (size_t d = sizes.size(); d-- > 1;) strides[d - 1] = strides[d] * sizes[d];
+  return strides;
 }
 
 void check_options(const PrintOptions& opts) {
@@ -541,29 +493,22 @@ void tensor_str(Buffer& out, at::Tensor self, int64_t indent, const PrintOptions
     return append(out, "[...]");
   }
 
-  std::vector<bool> elided;
-  std::vector<int64_t> first_count;
-  at::Tensor shown = summarize ? get_summarized_data(self, opts, elided, first_count) : self;
-  if (!summarize) {
-    elided.assign(self.dim(), false);
-    first_count.assign(self.dim(), 0);
-  }
-  Elements el = to_elements(shown);
-  const size_t n = static_cast<size_t>(shown.numel());
-  Printer p{opts, el, elided, first_count, el.data.strides().vec(), {}, {}};
+  const Elements el = detail::get_summarized_data(strided_view(self), summarize, opts.edgeitems);
+  const size_t n = el.count();
+  Printer p{opts, el, el.elided, el.first_count, contiguous_strides(el.sizes), {}, {}};
   switch (el.kind) {
     case Kind::Floating:
-      p.f1 = Formatter::floating(el.f, n, 1, opts);
+      p.f1 = Formatter::floating(el.floats.data(), n, 1, opts);
       break;
     case Kind::Complex:
-      p.f1 = Formatter::floating(el.f, n, 2, opts);
-      p.f2 = Formatter::floating(el.f + 1, n, 2, opts);
+      p.f1 = Formatter::floating(el.floats.data(), n, 2, opts);
+      p.f2 = Formatter::floating(el.floats.data() + 1, n, 2, opts);
       break;
     case Kind::Integral:
-      p.f1 = Formatter::integral(el.i, n, el.unsigned64);
+      p.f1 = Formatter::integral(el.ints.data(), n, el.unsigned64);
       break;
     case Kind::Boolean:
-      p.f1 = Formatter::boolean(el.b, n);
+      p.f1 = Formatter::boolean(el.booleans);
       break;
   }
   // the output's size, to allocate it once: each element, padded, and ", "

@@ -1,0 +1,297 @@
+#include "pyrepr/strided_view.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+#include <utility>
+
+namespace pyrepr {
+namespace {
+
+template <class T>
+T load(const unsigned char* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// An IEEE-style binary float of 1 sign bit, `e` exponent bits (bias `bias`)
+// and `m` mantissa bits, to double (exact). `special` says how the top
+// exponent is used: IEEE (inf and NaNs), or none of them (the *fn formats:
+// only all-ones is NaN).
+enum class Special { Ieee, FiniteAllOnesNaN };
+
+double small_float(uint32_t bits, int e, int m, int bias, Special special) {
+  const bool negative = (bits >> (e + m)) & 1u;
+  const uint32_t exponent = (bits >> m) & ((1u << e) - 1);
+  const uint32_t mantissa = bits & ((1u << m) - 1);
+  double v;
+  if (special == Special::Ieee && exponent == (1u << e) - 1) {
+    v = mantissa ? kNaN : kInf;
+  } else if (special == Special::FiniteAllOnesNaN && exponent == (1u << e) - 1 &&
+             mantissa == (1u << m) - 1) {
+    v = kNaN;
+  } else if (exponent == 0) {
+    v = std::ldexp(static_cast<double>(mantissa), 1 - bias - m);  // subnormal
+  } else {
+    v = std::ldexp(static_cast<double>(mantissa | (1u << m)),
+                   static_cast<int>(exponent) - bias - m);
+  }
+  return negative ? -v : v;
+}
+
+// The *fnuz formats: no infinities, no negative zero; 0x80 is the NaN.
+double fnuz_float(uint8_t bits, int e, int m, int bias) {
+  if (bits == 0x80) return kNaN;
+  const bool negative = bits & 0x80;
+  const uint32_t exponent = (bits >> m) & ((1u << e) - 1);
+  const uint32_t mantissa = bits & ((1u << m) - 1);
+  const double v = exponent == 0 ? std::ldexp(static_cast<double>(mantissa), 1 - bias - m)
+                                 : std::ldexp(static_cast<double>(mantissa | (1u << m)),
+                                              static_cast<int>(exponent) - bias - m);
+  return negative ? -v : v;
+}
+
+double half(const unsigned char* p) {
+  return small_float(load<uint16_t>(p), 5, 10, 15, Special::Ieee);
+}
+
+}  // namespace
+
+size_t element_size(ElementType type) {
+  switch (type) {
+    case ElementType::Bool:
+    case ElementType::UInt8:
+    case ElementType::Int8:
+    case ElementType::Float8_e5m2:
+    case ElementType::Float8_e4m3fn:
+    case ElementType::Float8_e5m2fnuz:
+    case ElementType::Float8_e4m3fnuz:
+    case ElementType::Float8_e8m0fnu:
+      return 1;
+    case ElementType::Int16:
+    case ElementType::UInt16:
+    case ElementType::Float16:
+    case ElementType::BFloat16:
+      return 2;
+    case ElementType::Int32:
+    case ElementType::UInt32:
+    case ElementType::Float32:
+    case ElementType::Complex32:
+      return 4;
+    case ElementType::Int64:
+    case ElementType::UInt64:
+    case ElementType::Float64:
+    case ElementType::Complex64:
+      return 8;
+    case ElementType::Complex128:
+      return 16;
+  }
+  return 0;
+}
+
+bool element_type_of(const std::string& scalar_type_name, ElementType& type) {
+  static const std::pair<const char*, ElementType> names[] = {
+      {"Bool", ElementType::Bool},
+      {"Byte", ElementType::UInt8},
+      {"Char", ElementType::Int8},
+      {"Short", ElementType::Int16},
+      {"UInt16", ElementType::UInt16},
+      {"Int", ElementType::Int32},
+      {"UInt32", ElementType::UInt32},
+      {"Long", ElementType::Int64},
+      {"UInt64", ElementType::UInt64},
+      {"Half", ElementType::Float16},
+      {"BFloat16", ElementType::BFloat16},
+      {"Float", ElementType::Float32},
+      {"Double", ElementType::Float64},
+      {"Float8_e5m2", ElementType::Float8_e5m2},
+      {"Float8_e4m3fn", ElementType::Float8_e4m3fn},
+      {"Float8_e5m2fnuz", ElementType::Float8_e5m2fnuz},
+      {"Float8_e4m3fnuz", ElementType::Float8_e4m3fnuz},
+      {"Float8_e8m0fnu", ElementType::Float8_e8m0fnu},
+      {"ComplexHalf", ElementType::Complex32},
+      {"ComplexFloat", ElementType::Complex64},
+      {"ComplexDouble", ElementType::Complex128},
+  };
+  for (const auto& [name, t] : names) {
+    if (scalar_type_name == name) {
+      type = t;
+      return true;
+    }
+  }
+  return false;
+}
+
+namespace detail {
+
+ValueKind value_kind(ElementType type) {
+  switch (type) {
+    case ElementType::Bool:
+      return ValueKind::Boolean;
+    case ElementType::UInt8:
+    case ElementType::Int8:
+    case ElementType::Int16:
+    case ElementType::UInt16:
+    case ElementType::Int32:
+    case ElementType::UInt32:
+    case ElementType::Int64:
+    case ElementType::UInt64:
+      return ValueKind::Integral;
+    case ElementType::Complex32:
+    case ElementType::Complex64:
+    case ElementType::Complex128:
+      return ValueKind::Complex;
+    default:
+      return ValueKind::Floating;
+  }
+}
+
+double float_value(ElementType type, const unsigned char* p) {
+  switch (type) {
+    case ElementType::Float16:
+      return half(p);
+    case ElementType::BFloat16: {  // the top half of a float32
+      const uint32_t bits = uint32_t{load<uint16_t>(p)} << 16;
+      float f;
+      std::memcpy(&f, &bits, sizeof f);
+      return static_cast<double>(f);
+    }
+    case ElementType::Float32:
+      return static_cast<double>(load<float>(p));
+    case ElementType::Float64:
+      return load<double>(p);
+    case ElementType::Float8_e5m2:
+      return small_float(p[0], 5, 2, 15, Special::Ieee);
+    case ElementType::Float8_e4m3fn:
+      return small_float(p[0], 4, 3, 7, Special::FiniteAllOnesNaN);
+    case ElementType::Float8_e5m2fnuz:
+      return fnuz_float(p[0], 5, 2, 16);
+    case ElementType::Float8_e4m3fnuz:
+      return fnuz_float(p[0], 4, 3, 8);
+    case ElementType::Float8_e8m0fnu:
+      return p[0] == 0xff ? kNaN : std::ldexp(1.0, static_cast<int>(p[0]) - 127);
+    default:
+      throw std::logic_error("float_value: not a floating-point element type");
+  }
+}
+
+size_t Elements::count() const {
+  size_t n = 1;
+  for (int64_t s : sizes) n *= static_cast<size_t>(s);
+  return n;
+}
+
+namespace {
+
+int64_t int_value(ElementType type, const unsigned char* p) {
+  switch (type) {
+    case ElementType::UInt8:
+      return p[0];
+    case ElementType::Int8:
+      return load<int8_t>(p);
+    case ElementType::Int16:
+      return load<int16_t>(p);
+    case ElementType::UInt16:
+      return load<uint16_t>(p);
+    case ElementType::Int32:
+      return load<int32_t>(p);
+    case ElementType::UInt32:
+      return load<uint32_t>(p);
+    case ElementType::Int64:
+      return load<int64_t>(p);
+    case ElementType::UInt64:
+      return static_cast<int64_t>(load<uint64_t>(p));  // the bits, printed unsigned
+    default:
+      throw std::logic_error("int_value: not an integer element type");
+  }
+}
+
+// Appends the element at p to `el` as the value Python's .item() gives.
+void append_value(Elements& el, ElementType type, const unsigned char* p) {
+  switch (el.kind) {
+    case ValueKind::Boolean:
+      el.booleans.push_back(p[0] != 0);
+      break;
+    case ValueKind::Integral:
+      el.ints.push_back(int_value(type, p));
+      break;
+    case ValueKind::Floating:
+      el.floats.push_back(float_value(type, p));
+      break;
+    case ValueKind::Complex:
+      if (type == ElementType::Complex32) {
+        el.floats.push_back(half(p));
+        el.floats.push_back(half(p + 2));
+      } else if (type == ElementType::Complex64) {
+        el.floats.push_back(static_cast<double>(load<float>(p)));
+        el.floats.push_back(static_cast<double>(load<float>(p + 4)));
+      } else {
+        el.floats.push_back(load<double>(p));
+        el.floats.push_back(load<double>(p + 8));
+      }
+      break;
+  }
+}
+
+}  // namespace
+
+Elements get_summarized_data(const StridedView& view, bool summarize, int64_t edgeitems) {
+  const size_t dims = view.sizes.size();
+  Elements el;
+  el.kind = value_kind(view.type);
+  el.unsigned64 = view.type == ElementType::UInt64;
+  el.elided.assign(dims, false);
+  el.first_count.assign(dims, 0);
+  // The indices each dim keeps.
+  std::vector<std::vector<int64_t>> keep(dims);
+  for (size_t d = 0; d < dims; ++d) {
+    const int64_t n = view.sizes[d];
+    std::vector<int64_t>& idx = keep[d];
+    if (summarize && n > 2 * edgeitems) {
+      if (edgeitems == 0 && dims >= 2) {
+        // Python: torch.stack([]) on the empty list of edge rows.
+        throw std::runtime_error("stack expects a non-empty TensorList");
+      }
+      el.elided[d] = true;
+      el.first_count[d] = edgeitems;
+      if (edgeitems > 0) {
+        for (int64_t k = 0; k < edgeitems; ++k) idx.push_back(k);
+        for (int64_t k = n - edgeitems; k < n; ++k) idx.push_back(k);
+        continue;
+      }
+      // 1-D with edgeitems 0: x[:0] + x[-0:] is the whole row
+    }
+    idx.resize(static_cast<size_t>(n));
+    for (int64_t k = 0; k < n; ++k) idx[static_cast<size_t>(k)] = k;
+  }
+  el.sizes.resize(dims);
+  for (size_t d = 0; d < dims; ++d) el.sizes[d] = static_cast<int64_t>(keep[d].size());
+  const size_t total = el.count();
+  if (total == 0) return el;
+  const size_t width = value_kind(view.type) == ValueKind::Complex ? 2 : 1;
+  el.floats.reserve(el.kind == ValueKind::Floating || el.kind == ValueKind::Complex ? total * width
+                                                                                    : 0);
+  el.ints.reserve(el.kind == ValueKind::Integral ? total : 0);
+  const auto* base = static_cast<const unsigned char*>(view.data);
+  const auto itemsize = static_cast<int64_t>(element_size(view.type));
+  // An odometer over the kept indices, last dim fastest.
+  std::vector<size_t> at(dims, 0);
+  for (size_t k = 0; k < total; ++k) {
+    int64_t offset = 0;
+    for (size_t d = 0; d < dims; ++d) offset += keep[d][at[d]] * view.strides[d];
+    append_value(el, view.type, base + offset * itemsize);
+    for (size_t d = dims; d-- > 0;) {
+      if (++at[d] < keep[d].size()) break;
+      at[d] = 0;
+    }
+  }
+  return el;
+}
+
+}  // namespace detail
+}  // namespace pyrepr

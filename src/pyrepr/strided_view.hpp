@@ -1,0 +1,86 @@
+// Core (no LibTorch): a tensor's elements as a strided view of memory, and
+// get_summarized_data (torch/_tensor_str.py) over it: the displayed elements
+// read once each, as the values Python's .tolist() gives (float, int, bool,
+// complex), without reading the elements a summarized print leaves out.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pyrepr {
+
+// The element types a printed tensor's bytes can hold: every torch dtype with
+// arithmetic (quantized tensors print dequantized; bits* have no values).
+enum class ElementType : uint8_t {
+  Bool,
+  UInt8,
+  Int8,
+  Int16,
+  UInt16,
+  Int32,
+  UInt32,
+  Int64,
+  UInt64,
+  Float16,
+  BFloat16,
+  Float32,
+  Float64,
+  Float8_e5m2,
+  Float8_e4m3fn,
+  Float8_e5m2fnuz,
+  Float8_e4m3fnuz,
+  Float8_e8m0fnu,
+  Complex32,  // two float16
+  Complex64,
+  Complex128,
+};
+
+// Bytes per element.
+size_t element_size(ElementType type);
+
+// The element type named as LibTorch names its ScalarType ("Float", "Half",
+// "Float8_e4m3fn", "ComplexHalf", ...); false if the name has none.
+bool element_type_of(const std::string& scalar_type_name, ElementType& type);
+
+// Elements in memory: element (i0, i1, ...) is at data + sum(i_d * strides[d])
+// elements. The memory must stay valid while the view is used.
+struct StridedView {
+  ElementType type = ElementType::Float32;
+  const void* data = nullptr;  // the element at index (0, ..., 0)
+  std::vector<int64_t> sizes;
+  std::vector<int64_t> strides;  // in elements
+};
+
+namespace detail {
+
+// The kind of Python value an element becomes (what .item() returns).
+enum class ValueKind { Floating, Integral, Boolean, Complex };
+ValueKind value_kind(ElementType type);
+
+// The displayed elements of a view, in row-major order, as a contiguous
+// tensor of sizes `sizes` would hold them.
+struct Elements {
+  ValueKind kind = ValueKind::Floating;
+  std::vector<int64_t> sizes;  // of the summarized data
+  std::vector<bool> elided;    // per dim: first first_count[d] items, "...", the rest
+  std::vector<int64_t> first_count;
+  std::vector<double> floats;  // Floating; Complex as (re, im) pairs
+  std::vector<int64_t> ints;   // Integral (uint64: the bit patterns)
+  bool unsigned64 = false;     // Integral: ints holds uint64 bit patterns
+  std::vector<bool> booleans;  // Boolean
+  size_t count() const;        // the number of elements
+};
+
+// get_summarized_data(self) when `summarize` (each dim longer than
+// 2 * edgeitems keeps its first and last edgeitems), else every element.
+// With edgeitems 0 a 1-D view keeps its whole row (x[:0] + x[-0:]), and a
+// view of more dims fails as Python's torch.stack of no rows does.
+Elements get_summarized_data(const StridedView& view, bool summarize, int64_t edgeitems);
+
+// One element's value as a double (exact for every floating type).
+double float_value(ElementType type, const unsigned char* p);
+
+}  // namespace detail
+}  // namespace pyrepr
