@@ -355,15 +355,40 @@ std::string str(const Object& obj) {
   return repr(obj);
 }
 
-void print_to(std::ostream& os, const std::vector<Object>& args, const PrintKw& kw) {
-  const detail::OptionsSnapshot snapshot;  // one option set for the whole line
-  std::string line;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (i) line += kw.sep;
-    line += str(args[i]);
+void format_to(fmt::memory_buffer& out, const Object& value) {
+  if (value.is<std::string>()) {
+    const std::string& s = value.as<std::string>();
+    out.append(s.data(), s.data() + s.size());
+    return;
   }
-  line += kw.end;
-  os << line;
+  const std::string text = repr(value);
+  out.append(text.data(), text.data() + text.size());
+}
+
+namespace {
+
+// print(*args, sep=..., end=...)'s text: one option set for the whole line.
+fmt::memory_buffer print_line(const std::vector<Object>& args, const PrintKw& kw) {
+  const detail::OptionsSnapshot snapshot;
+  fmt::memory_buffer line;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (i) line.append(kw.sep.data(), kw.sep.data() + kw.sep.size());
+    format_to(line, args[i]);
+  }
+  line.append(kw.end.data(), kw.end.data() + kw.end.size());
+  return line;
+}
+
+}  // namespace
+
+void print_to(std::ostream& os, const std::vector<Object>& args, const PrintKw& kw) {
+  const fmt::memory_buffer line = print_line(args, kw);
+  os.write(line.data(), static_cast<std::streamsize>(line.size()));
+}
+
+bool print_to(std::FILE* f, const std::vector<Object>& args, const PrintKw& kw) {
+  const fmt::memory_buffer line = print_line(args, kw);
+  return std::fwrite(line.data(), 1, line.size(), f) == line.size();
 }
 
 void print_args(const std::vector<Object>& args, const PrintKw& kw) {

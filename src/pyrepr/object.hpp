@@ -8,8 +8,11 @@
 #pragma once
 
 #include <ATen/core/Tensor.h>
+#include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <iosfwd>
 #include <string>
 #include <tuple>
@@ -138,6 +141,20 @@ struct PrintKw {
   std::string end = "\n";
 };
 void print_to(std::ostream& os, const std::vector<Object>& args, const PrintKw& kw = {});
+// The same to a C stream (stdout, a file); false if it could not be written.
+bool print_to(std::FILE* f, const std::vector<Object>& args, const PrintKw& kw = {});
+
+// What print(value) writes (str(value)), written to `out`, fmt-style: any
+// output iterator (std::back_inserter(s), fmt::appender(buffer), an
+// std::ostream_iterator, ...). Returns the iterator past the text.
+void format_to(fmt::memory_buffer& out, const Object& value);
+template <class OutputIt>
+OutputIt format_to(OutputIt out, const Object& value) {
+  fmt::memory_buffer text;
+  format_to(text, value);
+  return std::copy(text.begin(), text.end(), out);
+}
+
 // print(a, b, ...) to std::cout.
 void print_args(const std::vector<Object>& args, const PrintKw& kw = {});
 template <class... Args>

@@ -2,6 +2,7 @@
 // Functions are named after their counterparts in torch/_tensor_str.py.
 #pragma once
 
+#include <algorithm>
 #include <iosfwd>
 #include <string>
 
@@ -21,6 +22,14 @@ std::string repr(const at::Tensor& t, const PrintOptions& options);
 // Parameter.__repr__: "Parameter containing:\n" + repr(t).
 std::string parameter_repr(const at::Tensor& t);
 std::string parameter_repr(const at::Tensor& t, const PrintOptions& options);
+
+// repr(t) written to `out`, fmt-style (any output iterator), as
+// pyrepr::format_to writes an Object.
+template <class OutputIt>
+OutputIt format_to(OutputIt out, const at::Tensor& t) {
+  const std::string text = repr(t);
+  return std::copy(text.begin(), text.end(), out);
+}
 
 // Python's format(t, spec) (Tensor.__format__): for a 0-dim tensor the item
 // is formatted with `spec` (e.g. ".2f"); otherwise spec must be empty and the

@@ -3,11 +3,13 @@
 #include <ATen/core/Tensor.h>
 #include <c10/util/Exception.h>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <iostream>
 #include <limits>
@@ -141,10 +143,12 @@ void require_grad(pyrepr::Object& obj) {
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
 // The text print(torch.load(path)) writes; throws on failure.
-std::string render(const std::string& path, bool requires_grad) {
+// print(torch.load(path))'s text, appended to `out`.
+void render(fmt::memory_buffer& out, const std::string& path, bool requires_grad) {
   pyrepr::Object obj = pyrepr::load(path);
   if (requires_grad) require_grad(obj);
-  return pyrepr::str(obj) + "\n";
+  pyrepr::format_to(out, obj);
+  out.push_back('\n');
 }
 
 int run(int argc, char** argv) {
@@ -222,10 +226,10 @@ int run(int argc, char** argv) {
 
   int status = 0;
   for (const auto& path : files) {
-    std::string out;
+    fmt::memory_buffer out;  // the file's text: written whole, or not at all on an error
     std::string error;
     try {
-      out = render(path, requires_grad);
+      render(out, path, requires_grad);
     } catch (const pyrepr::LoadError& e) {
       error = first_line(e.what());  // already names the file
     } catch (const c10::Error& e) {
@@ -234,13 +238,17 @@ int run(int argc, char** argv) {
       error = path + ": " + first_line(e.what());
     }
     if (!error.empty()) {
-      std::cout.flush();
+      std::fflush(stdout);
       std::cerr << "ptcat: error: " << pyrepr::one_line(error) << "\n";
       status = kExitFileError;
       continue;
     }
-    std::cout << out;
-    std::cout.flush();
+    // straight to stdout (CLI11 writes --help through std::cout, which stays
+    // in step with stdio)
+    if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() || std::fflush(stdout) != 0) {
+      std::cerr << "ptcat: error: cannot write to stdout: " << std::strerror(errno) << "\n";
+      return kExitFileError;
+    }
   }
   return status;
 }

@@ -371,6 +371,11 @@ def table_ptcat(ptcat, files):
         passed("ptcat: every cut point of a %d-byte file: %d clean errors" % (
             len(files.small_bytes), len(cuts)))
     row("ptcat: the uncut file", [ptcat, files.small], 0, stdout=b"tensor([0., 1., 2., 3.])\n")
+    # A full disk: the write fails, and ptcat says so (exit 1), not silently.
+    if os.path.exists("/dev/full"):
+        row("ptcat: stdout on a full disk", ["sh", "-c", 'exec "$0" "$1" > /dev/full', ptcat,
+                                             files.small], 1, "cannot write to stdout",
+            error_prefix=err)
 
     # Large precisions print every digit Python prints (fmt alone stops at 767).
     for flags in (["--precision", "1000", "--sci-mode", "false"],

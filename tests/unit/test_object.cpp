@@ -6,12 +6,15 @@
 // live Python on thousands of random values.
 #include <ATen/ATen.h>
 
+#include <cstdio>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include "catch.hpp"
 
 #include "pyrepr/object.hpp"
 #include "pyrepr/options.hpp"
+#include "pyrepr/tensor_str.hpp"
 
 using pyrepr::BigInt;
 using pyrepr::Bytes;
@@ -343,4 +346,30 @@ TEST_CASE("str's repr keeps the code points printable in the Python release's Un
     CHECK(repr(ordered_dict({{"\u2427", 1}})) == "OrderedDict({'\u2427': 1})");
     CHECK(pretty(ordered_dict({{"\u2427", 1}})) == "OrderedDict([('\u2427', 1)])");
   }
+}
+
+TEST_CASE("format_to and print_to write what print writes, fmt-style", "[object]") {
+  const at::Tensor t = at::arange(3, at::kFloat);
+  const pyrepr::Object obj(pyrepr::List{pyrepr::Object("a"), pyrepr::Object(t)});
+  // into a string, a fmt buffer and an ostream iterator alike
+  std::string s;
+  pyrepr::format_to(std::back_inserter(s), obj);
+  CHECK(s == "['a', tensor([0., 1., 2.])]");
+  fmt::memory_buffer buf;
+  pyrepr::format_to(buf, pyrepr::Object("text"));  // a str prints without quotes
+  pyrepr::format_to(fmt::appender(buf), t);
+  CHECK(fmt::to_string(buf) == "texttensor([0., 1., 2.])");
+  std::ostringstream os;
+  pyrepr::format_to(std::ostream_iterator<char>(os), pyrepr::Object(int64_t{7}));
+  CHECK(os.str() == "7");
+
+  // print_to a C stream: sep and end as Python's print
+  std::FILE* f = std::tmpfile();
+  REQUIRE(f != nullptr);
+  CHECK(pyrepr::print_to(f, {pyrepr::Object("x"), pyrepr::Object(t)}, {"|", "!\n"}));
+  std::rewind(f);
+  char line[64] = {};
+  const size_t n = std::fread(line, 1, sizeof line - 1, f);
+  std::fclose(f);
+  CHECK(std::string(line, n) == "x|tensor([0., 1., 2.])!\n");
 }
