@@ -24,7 +24,9 @@
 # "sizes INPUT_SIZE=4 HIDDEN_SIZE=2". The test runs `compare`: the notebook is
 # executed headless with those parameters and every program of the lesson is
 # run with the matching flags (--seed 2 ...); each code cell's output must be
-# identical byte for byte.
+# identical byte for byte. A lesson under parity also gets parity.<name>.dump
+# (tests/parity/test_dump.py): demo_<name> --dump holds the tensors Python
+# shows when it runs the notebook, bit for bit, and the registered variables.
 #
 # A lesson with a README.in.md also gets parity.<name>.readme: its walk-through
 # README.md must be what notebooks_port/walkthrough.py generates now. The
@@ -154,6 +156,16 @@ function(add_lesson_parity_tests)
                        --notebook ${notebook} ${port_args} ${param_args})
       set_tests_properties(parity.${name}.${config_name} PROPERTIES LABELS parity TIMEOUT 900)
     endforeach()
+
+    # Under parity, --dump too: the port shows the tensors Python shows, and
+    # they and the registered variables are Python's bit for bit.
+    if(configs)
+      list(GET programs 0 demo)
+      add_test(NAME parity.${name}.dump
+               COMMAND ${PYTHON_WITH_TORCH} ${PROJECT_SOURCE_DIR}/tests/parity/test_dump.py
+                       ${notebook} ${demo})
+      set_tests_properties(parity.${name}.dump PROPERTIES LABELS parity TIMEOUT 900)
+    endif()
 
     # The walk-through README.md, if the lesson has one (README.in.md), must
     # be what notebooks_port/walkthrough.py generates from the sources now.
