@@ -24,7 +24,9 @@ foreach(dir IN LISTS TORCH_INCLUDE_DIRS)
 endforeach()
 message(STATUS "C++ standard: ${CMAKE_CXX_STANDARD}")
 lstm_port_require(fmt libfmt-dev)
-lstm_port_require(CLI11 libcli11-dev)
+if(LSTM_PORT_BUILD_LESSONS)
+  lstm_port_require(CLI11 libcli11-dev)
+endif()
 if(LSTM_PORT_BUILD_TESTS)
   # Catch2 2.x (Debian 12) or 3.x (Debian 13 on); tests/unit/catch.hpp spells both.
   lstm_port_require(Catch2 catch2)
@@ -39,3 +41,16 @@ endif()
 
 # Torch's exported flags (e.g. -D_GLIBCXX_USE_CXX11_ABI) travel with the
 # imported target; TORCH_CXX_FLAGS is kept for reference only.
+
+# Inside another project (add_subdirectory, FetchContent), that project's
+# targets link pyrepr::torch, whose usage names these imported targets (torch,
+# torch_cpu, c10, fmt::fmt, ...): make them visible beyond this directory.
+if(NOT LSTM_PORT_TOP_LEVEL)
+  get_property(lstm_port_imported DIRECTORY PROPERTY IMPORTED_TARGETS)
+  foreach(target IN LISTS lstm_port_imported)
+    get_target_property(is_global ${target} IMPORTED_GLOBAL)
+    if(NOT is_global)
+      set_target_properties(${target} PROPERTIES IMPORTED_GLOBAL TRUE)
+    endif()
+  endforeach()
+endif()

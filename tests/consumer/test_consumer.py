@@ -1,0 +1,67 @@
+#!/usr/bin/python3
+"""pyrepr used by another project (ctest label `package`).
+
+  test_consumer.py installed BUILD_DIR SOURCE_DIR WORK_DIR
+      cmake --install BUILD_DIR into WORK_DIR/prefix, then the project in
+      tests/consumer finds it with find_package(pyrepr).
+  test_consumer.py subdirectory BUILD_DIR SOURCE_DIR WORK_DIR
+      the same project adds the source tree with add_subdirectory (as
+      FetchContent does), which must define only the library.
+
+Either way the consumer is configured without a build type, built, and run:
+it must print what Python prints for the same values.
+"""
+import os
+import shutil
+import subprocess
+import sys
+
+PYTHON_PRINTS = r'''
+import torch
+print(repr(torch.arange(6, dtype=torch.float32).reshape(2, 3) / 3))
+print(str([1, 'two', 3.5]))
+'''
+
+
+def run(cmd, **kw):
+    print("$ " + " ".join(cmd), flush=True)
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **kw)
+    out = proc.stdout.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        print(out)
+        sys.exit("FAILED: exit status %d" % proc.returncode)
+    return out
+
+
+def main():
+    if len(sys.argv) != 5 or sys.argv[1] not in ("installed", "subdirectory"):
+        sys.exit(__doc__)
+    mode, build, source, work = sys.argv[1:]
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    configure = ["cmake", "-S", os.path.join(source, "tests", "consumer"),
+                 "-B", os.path.join(work, "build")]
+    if shutil.which("ninja"):
+        configure += ["-G", "Ninja"]
+    if mode == "installed":
+        prefix = os.path.join(work, "prefix")
+        run(["cmake", "--install", build, "--prefix", prefix])
+        for header in ("pyrepr.hpp", "object.hpp", "tensor_str.hpp"):
+            if not os.path.exists(os.path.join(prefix, "include", "pyrepr", header)):
+                sys.exit("FAILED: the install has no include/pyrepr/" + header)
+        configure.append("-DCMAKE_PREFIX_PATH=" + prefix)
+    else:
+        configure.append("-DPYREPR_SOURCE_DIR=" + source)
+    run(configure)
+    run(["cmake", "--build", os.path.join(work, "build"), "--parallel", "2"])
+    got = run([os.path.join(work, "build", "consumer")])
+    want = subprocess.run([sys.executable, "-c", PYTHON_PRINTS], stdout=subprocess.PIPE,
+                          check=True).stdout.decode()
+    if got != want:
+        sys.exit("FAILED: the consumer printed\n%s\nPython printed\n%s" % (got, want))
+    print("ok: the %s consumer prints what Python prints" % mode)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
