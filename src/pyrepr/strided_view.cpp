@@ -56,6 +56,14 @@ double fnuz_float(uint8_t bits, int e, int m, int bias) {
   return negative ? -v : v;
 }
 
+// bfloat16: the top half of a float32.
+double bfloat16(const unsigned char* p) {
+  const uint32_t bits = uint32_t{load<uint16_t>(p)} << 16;
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return static_cast<double>(f);
+}
+
 double half(const unsigned char* p) {
   return small_float(load<uint16_t>(p), 5, 10, 15, Special::Ieee);
 }
@@ -82,6 +90,7 @@ size_t element_size(ElementType type) {
     case ElementType::UInt32:
     case ElementType::Float32:
     case ElementType::Complex32:
+    case ElementType::BComplex32:
       return 4;
     case ElementType::Int64:
     case ElementType::UInt64:
@@ -115,6 +124,7 @@ bool element_type_of(const std::string& scalar_type_name, ElementType& type) {
       {"Float8_e4m3fnuz", ElementType::Float8_e4m3fnuz},
       {"Float8_e8m0fnu", ElementType::Float8_e8m0fnu},
       {"ComplexHalf", ElementType::Complex32},
+      {"BComplex32", ElementType::BComplex32},
       {"ComplexFloat", ElementType::Complex64},
       {"ComplexDouble", ElementType::Complex128},
   };
@@ -143,6 +153,7 @@ ValueKind value_kind(ElementType type) {
     case ElementType::UInt64:
       return ValueKind::Integral;
     case ElementType::Complex32:
+    case ElementType::BComplex32:
     case ElementType::Complex64:
     case ElementType::Complex128:
       return ValueKind::Complex;
@@ -155,12 +166,8 @@ double float_value(ElementType type, const unsigned char* p) {
   switch (type) {
     case ElementType::Float16:
       return half(p);
-    case ElementType::BFloat16: {  // the top half of a float32
-      const uint32_t bits = uint32_t{load<uint16_t>(p)} << 16;
-      float f;
-      std::memcpy(&f, &bits, sizeof f);
-      return static_cast<double>(f);
-    }
+    case ElementType::BFloat16:
+      return bfloat16(p);
     case ElementType::Float32:
       return static_cast<double>(load<float>(p));
     case ElementType::Float64:
@@ -227,6 +234,9 @@ void append_value(Elements& el, ElementType type, const unsigned char* p) {
       if (type == ElementType::Complex32) {
         el.floats.push_back(half(p));
         el.floats.push_back(half(p + 2));
+      } else if (type == ElementType::BComplex32) {
+        el.floats.push_back(bfloat16(p));
+        el.floats.push_back(bfloat16(p + 2));
       } else if (type == ElementType::Complex64) {
         el.floats.push_back(static_cast<double>(load<float>(p)));
         el.floats.push_back(static_cast<double>(load<float>(p + 4)));

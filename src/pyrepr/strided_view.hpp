@@ -32,7 +32,8 @@ enum class ElementType : uint8_t {
   Float8_e5m2fnuz,
   Float8_e4m3fnuz,
   Float8_e8m0fnu,
-  Complex32,  // two float16
+  Complex32,   // two float16
+  BComplex32,  // two bfloat16 (PyTorch 2.x)
   Complex64,
   Complex128,
 };

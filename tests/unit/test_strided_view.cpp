@@ -111,3 +111,31 @@ TEST_CASE("strided view: element types by LibTorch's names", "[strided]") {
   CHECK_FALSE(pyrepr::element_type_of("Bits8", type));
   CHECK_FALSE(pyrepr::element_type_of("QInt8", type));
 }
+
+TEST_CASE("strided view: complex elements are LibTorch's (re, im) pairs", "[strided]") {
+  for (const char* name : {"ComplexHalf", "BComplex32", "ComplexFloat", "ComplexDouble"}) {
+    at::ScalarType st{};
+    if (!built_scalar_type(name, st)) continue;  // bcomplex32: PyTorch 2.x
+    ElementType type{};
+    REQUIRE(pyrepr::element_type_of(name, type));
+    // bit patterns of finite values: random float32 pairs rounded to the type
+    at::Tensor raw = at::randn({2, 5}, at::kComplexFloat);
+    at::Tensor t, expected;
+    try {
+      t = raw.to(st);
+      expected = t.to(at::kComplexDouble).contiguous();
+    } catch (const c10::Error&) {
+      continue;  // this LibTorch cannot convert it: the differential tests check its printing
+    }
+    const at::Tensor view_of = t.t();  // a non-contiguous view
+    StridedView v{type, view_of.data_ptr(), view_of.sizes().vec(), view_of.strides().vec()};
+    const auto el = pyrepr::detail::get_summarized_data(v, false, 3);
+    const at::Tensor want = expected.t().contiguous();
+    const auto* pairs = reinterpret_cast<const double*>(want.data_ptr());
+    REQUIRE(el.floats.size() == 20);
+    for (size_t k = 0; k < 20; ++k) {
+      INFO(name << " value " << k);
+      CHECK(same_double(el.floats[k], pairs[k]));
+    }
+  }
+}
