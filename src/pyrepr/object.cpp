@@ -356,12 +356,7 @@ std::string str(const Object& obj) {
 }
 
 void format_to(fmt::memory_buffer& out, const Object& value) {
-  if (value.is<std::string>()) {
-    const std::string& s = value.as<std::string>();
-    out.append(s.data(), s.data() + s.size());
-    return;
-  }
-  const std::string text = repr(value);
+  const std::string text = str(value);
   out.append(text.data(), text.data() + text.size());
 }
 

@@ -19,40 +19,27 @@ T load(const unsigned char* p) {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// An IEEE-style binary float of 1 sign bit, `e` exponent bits (bias `bias`)
-// and `m` mantissa bits, to double (exact). `special` says how the top
-// exponent is used: IEEE (inf and NaNs), or none of them (the *fn formats:
-// only all-ones is NaN).
-enum class Special { Ieee, FiniteAllOnesNaN };
+// A binary float of 1 sign bit, `e` exponent bits (bias `bias`) and `m`
+// mantissa bits, to double (exact). `special` says which patterns are not
+// numbers: IEEE (the top exponent: inf and NaNs), the *fn formats (only
+// all-ones is NaN, no inf) or the *fnuz formats (only the sign bit alone,
+// "negative zero", is NaN).
+enum class Special { Ieee, FiniteAllOnesNaN, NegativeZeroNaN };
 
 double small_float(uint32_t bits, int e, int m, int bias, Special special) {
   const bool negative = (bits >> (e + m)) & 1u;
   const uint32_t exponent = (bits >> m) & ((1u << e) - 1);
   const uint32_t mantissa = bits & ((1u << m) - 1);
-  double v;
-  if (special == Special::Ieee && exponent == (1u << e) - 1) {
-    v = mantissa ? kNaN : kInf;
-  } else if (special == Special::FiniteAllOnesNaN && exponent == (1u << e) - 1 &&
-             mantissa == (1u << m) - 1) {
-    v = kNaN;
-  } else if (exponent == 0) {
-    v = std::ldexp(static_cast<double>(mantissa), 1 - bias - m);  // subnormal
-  } else {
-    v = std::ldexp(static_cast<double>(mantissa | (1u << m)),
-                   static_cast<int>(exponent) - bias - m);
+  const bool top = exponent == (1u << e) - 1;
+  if (special == Special::Ieee && top) return mantissa ? kNaN : (negative ? -kInf : kInf);
+  if (special == Special::FiniteAllOnesNaN && top && mantissa == (1u << m) - 1) return kNaN;
+  if (special == Special::NegativeZeroNaN && negative && exponent == 0 && mantissa == 0) {
+    return kNaN;
   }
-  return negative ? -v : v;
-}
-
-// The *fnuz formats: no infinities, no negative zero; 0x80 is the NaN.
-double fnuz_float(uint8_t bits, int e, int m, int bias) {
-  if (bits == 0x80) return kNaN;
-  const bool negative = bits & 0x80;
-  const uint32_t exponent = (bits >> m) & ((1u << e) - 1);
-  const uint32_t mantissa = bits & ((1u << m) - 1);
-  const double v = exponent == 0 ? std::ldexp(static_cast<double>(mantissa), 1 - bias - m)
-                                 : std::ldexp(static_cast<double>(mantissa | (1u << m)),
-                                              static_cast<int>(exponent) - bias - m);
+  const double v = exponent == 0
+                       ? std::ldexp(static_cast<double>(mantissa), 1 - bias - m)  // subnormal
+                       : std::ldexp(static_cast<double>(mantissa | (1u << m)),
+                                    static_cast<int>(exponent) - bias - m);
   return negative ? -v : v;
 }
 
@@ -177,9 +164,9 @@ double float_value(ElementType type, const unsigned char* p) {
     case ElementType::Float8_e4m3fn:
       return small_float(p[0], 4, 3, 7, Special::FiniteAllOnesNaN);
     case ElementType::Float8_e5m2fnuz:
-      return fnuz_float(p[0], 5, 2, 16);
+      return small_float(p[0], 5, 2, 16, Special::NegativeZeroNaN);
     case ElementType::Float8_e4m3fnuz:
-      return fnuz_float(p[0], 4, 3, 8);
+      return small_float(p[0], 4, 3, 8, Special::NegativeZeroNaN);
     case ElementType::Float8_e8m0fnu:
       return p[0] == 0xff ? kNaN : std::ldexp(1.0, static_cast<int>(p[0]) - 127);
     default:

@@ -336,8 +336,6 @@ class Formatter {
 struct Printer {
   const PrintOptions& opts;
   const Elements& el;
-  const std::vector<bool>& elided;  // per dim: show first e, "...", last items
-  const std::vector<int64_t>& first_count;
   std::vector<int64_t> strides;  // of the contiguous summarized data
   Formatter f1, f2;              // f2: imaginary parts (complex only)
 
@@ -362,7 +360,7 @@ struct Printer {
         1, static_cast<int64_t>(std::floor(static_cast<double>(opts.linewidth - indent) /
                                            static_cast<double>(element_length))));
     const int64_t n = el.sizes[d];
-    const int64_t ellipsis_at = elided[d] ? first_count[d] : -1;
+    const int64_t ellipsis_at = el.elided[d] ? el.first_count[d] : -1;
     out.push_back('[');
     int64_t slot = 0;  // position in the data list, the ellipsis included
     auto separator = [&] {
@@ -394,7 +392,7 @@ struct Printer {
     if (dim == 0) return val_formatter(out, base);
     if (dim == 1) return vector_str(out, indent, d, base);
     const int64_t n = el.sizes[d];
-    const int64_t ellipsis_at = elided[d] ? first_count[d] : -1;
+    const int64_t ellipsis_at = el.elided[d] ? el.first_count[d] : -1;
     auto separator = [&] {
       out.push_back(',');
       for (int s = 0; s < dim - 1; ++s) out.push_back('\n');
@@ -439,7 +437,7 @@ void tensor_str(fmt::memory_buffer& out, const StridedView& view, int64_t indent
 
   const Elements el = get_summarized_data(view, summarize, opts.edgeitems);
   const size_t n = el.count();
-  Printer p{opts, el, el.elided, el.first_count, contiguous_strides(el.sizes), {}, {}};
+  Printer p{opts, el, contiguous_strides(el.sizes), {}, {}};
   switch (el.kind) {
     case Kind::Floating:
       p.f1 = Formatter::floating(el.floats.data(), n, 1, opts);

@@ -12,26 +12,12 @@
 
 #include "catch.hpp"
 #include "pyrepr/strided_view.hpp"
+#include "pyrepr/torch_names.hpp"
 
 namespace {
 
 using pyrepr::ElementType;
 using pyrepr::StridedView;
-
-// The ScalarType LibTorch names `name`, if this LibTorch has it.
-bool built_scalar_type(const std::string& name, at::ScalarType& out) {
-#define PYREPR_TEST_ENTRY(ctype, n) {#n, at::ScalarType::n},
-  static const std::pair<const char*, at::ScalarType> built[] = {
-      AT_FORALL_SCALAR_TYPES_WITH_COMPLEX_AND_QINTS(PYREPR_TEST_ENTRY)};
-#undef PYREPR_TEST_ENTRY
-  for (const auto& [n, t] : built) {
-    if (name == n) {
-      out = t;
-      return true;
-    }
-  }
-  return false;
-}
 
 bool same_double(double a, double b) {
   if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
@@ -49,8 +35,9 @@ TEST_CASE("strided view: every 8- and 16-bit float converts as LibTorch converts
                          "Float8_e8m0fnu"};
   int checked_types = 0;
   for (const char* name : names) {
-    at::ScalarType st{};
-    if (!built_scalar_type(name, st)) continue;  // 1.13 has no float8
+    const auto built = pyrepr::detail::built_scalar_type(name);
+    if (!built) continue;  // 1.13 has no float8
+    const at::ScalarType st = *built;
     ElementType type{};
     REQUIRE(pyrepr::element_type_of(name, type));
     const size_t width = pyrepr::element_size(type);
@@ -114,8 +101,9 @@ TEST_CASE("strided view: element types by LibTorch's names", "[strided]") {
 
 TEST_CASE("strided view: complex elements are LibTorch's (re, im) pairs", "[strided]") {
   for (const char* name : {"ComplexHalf", "BComplex32", "ComplexFloat", "ComplexDouble"}) {
-    at::ScalarType st{};
-    if (!built_scalar_type(name, st)) continue;  // bcomplex32: PyTorch 2.x
+    const auto built = pyrepr::detail::built_scalar_type(name);
+    if (!built) continue;  // bcomplex32: PyTorch 2.x
+    const at::ScalarType st = *built;
     ElementType type{};
     REQUIRE(pyrepr::element_type_of(name, type));
     // bit patterns of finite values: random float32 pairs rounded to the type
