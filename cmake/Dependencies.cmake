@@ -24,6 +24,7 @@ foreach(dir IN LISTS TORCH_INCLUDE_DIRS)
 endforeach()
 message(STATUS "C++ standard: ${CMAKE_CXX_STANDARD}")
 lstm_port_require(fmt libfmt-dev)
+lstm_port_require(ZLIB zlib1g-dev)  # the core's reader inflates deflated archive entries
 if(LSTM_PORT_BUILD_LESSONS)
   lstm_port_require(CLI11 libcli11-dev)
 endif()

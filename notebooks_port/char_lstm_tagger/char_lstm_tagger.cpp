@@ -29,7 +29,7 @@
 #include "lesson/program.hpp"
 #include "lesson/tagger.hpp"
 #include "lesson/vocab.hpp"
-#include "pyrepr/object.hpp"
+#include "pyrepr/pyrepr.hpp"
 
 namespace {
 

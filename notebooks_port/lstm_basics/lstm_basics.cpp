@@ -16,7 +16,7 @@
 
 #include "lesson/program.hpp"
 #include "lesson/state_dict.hpp"
-#include "pyrepr/object.hpp"
+#include "pyrepr/pyrepr.hpp"
 
 namespace {
 

@@ -41,7 +41,7 @@
 
 #include "lesson/chart.hpp"
 #include "lesson/program.hpp"
-#include "pyrepr/object.hpp"
+#include "pyrepr/pyrepr.hpp"
 
 extern char** environ;
 

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "lesson/program.hpp"
-#include "pyrepr/object.hpp"
+#include "pyrepr/pyrepr.hpp"
 
 namespace lstm_equations {
 

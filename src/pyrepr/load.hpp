@@ -1,6 +1,8 @@
 // Reading what Python's torch.save wrote (the zip format of PyTorch >= 1.6)
 // into the Object model, as torch.load would: tensors (every dtype, strided
-// views, quantized, sparse COO), Parameters, and the containers around them.
+// views, quantized, sparse), Parameters, and the containers around them.
+// Needs no LibTorch; a tensor's elements are read from the file only when
+// printed (to_torch, tensor_str.hpp, makes an at::Tensor of one).
 #pragma once
 
 #include <stdexcept>
@@ -18,21 +20,6 @@ struct LoadError : std::runtime_error {
 Object load(const std::string& path);
 // The same from the file's bytes in memory.
 Object load_bytes(const std::string& bytes);
-
-// While one is alive, LibTorch's warnings (TORCH_WARN: "ComplexHalf support
-// is experimental", deprecations) on this thread are dropped instead of
-// printed on stderr, where a program's error lines go; load() holds one, a
-// program can hold one around its printing too. They nest.
-class QuietTorchWarnings {
- public:
-  QuietTorchWarnings();
-  ~QuietTorchWarnings();
-  QuietTorchWarnings(const QuietTorchWarnings&) = delete;
-  QuietTorchWarnings& operator=(const QuietTorchWarnings&) = delete;
-
- private:
-  void* previous_;  // the c10::WarningHandler before this one
-};
 
 // A message kept on one line: control characters (from a path, say) escaped
 // as \xNN. Every LoadError message is already one.

@@ -1,7 +1,5 @@
 #include "pyrepr/load_diagnostics.hpp"
 
-#include <c10/util/Exception.h>
-
 #include <cstdio>
 
 #include "pyrepr/load.hpp"
@@ -17,7 +15,6 @@ std::string first_line(const std::string& s) {
   while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
   return line;
 }
-std::string c10_message(const c10::Error& e) { return first_line(e.what_without_backtrace()); }
 
 std::string printable(const std::string& s) {
   std::string out;

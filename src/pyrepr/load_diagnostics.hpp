@@ -4,10 +4,6 @@
 
 #include <string>
 
-namespace c10 {
-class Error;
-}
-
 namespace pyrepr::detail {
 
 // Throws LoadError(msg).
@@ -15,8 +11,6 @@ namespace pyrepr::detail {
 
 // The first line of an exception's message (c10::Error has a backtrace).
 std::string first_line(const std::string& s);
-// The first line of a LibTorch error, without its backtrace.
-std::string c10_message(const c10::Error& e);
 
 // Text from the file, shown in a message: printable ASCII kept, every other
 // byte escaped, at most 80 characters.

@@ -19,7 +19,7 @@
 #include <system_error>
 
 #include "pyrepr/options_snapshot.hpp"
-#include "pyrepr/tensor_str.hpp"
+#include "pyrepr/tensor_data.hpp"
 
 namespace pyrepr {
 
@@ -241,7 +241,8 @@ struct ReprVisitor {
   std::string operator()(const std::string& v) const { return str_repr_under(v, rules); }
   std::string operator()(const Bytes& v) const { return bytes_repr(v.data); }
   std::string operator()(const TensorValue& v) const {
-    return v.is_parameter ? parameter_repr(v.tensor, options) : pyrepr::repr(v.tensor, options);
+    const std::string text = pyrepr::repr(*v.tensor, options);
+    return v.is_parameter ? "Parameter containing:\n" + text : text;
   }
   std::string operator()(const Size& v) const { return size_repr(v); }
   std::string operator()(const Global& v) const { return v.module + "." + v.name; }

@@ -7,19 +7,21 @@
 // (PrintOptions::rules.python, see versions.hpp), read once per output.
 #pragma once
 
-#include <ATen/core/Tensor.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <tuple>
 #include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include "pyrepr/tensor_data.hpp"
 
 namespace pyrepr {
 
@@ -34,8 +36,8 @@ struct Bytes {
   std::string data;
 };
 struct TensorValue {
-  at::Tensor tensor;
-  bool is_parameter = false;  // nn.Parameter: repr is "Parameter containing:\n..."
+  std::shared_ptr<const TensorData> tensor;  // never null
+  bool is_parameter = false;                 // nn.Parameter: repr is "Parameter containing:\n..."
 };
 // torch.Size: repr "torch.Size([5, 1, 3])".
 struct Size {
@@ -58,6 +60,12 @@ struct Dict {
   bool ordered = false;
 };
 
+// How a value of another library becomes an Object, as fmt::formatter makes
+// a type printable: a specialization with `static Object convert(const T&)`.
+// pyrepr::torch (tensor_str.hpp) gives one for at::Tensor.
+template <class T, class Enable = void>
+struct ObjectConverter {};
+
 class Object {
  public:
   using Value = std::variant<None, bool, int64_t, BigInt, double, std::string, Bytes, TensorValue,
@@ -75,8 +83,11 @@ class Object {
   Object(std::string s) : value_(std::move(s)) {}
   Object(BigInt v) : value_(std::move(v)) {}
   Object(Bytes v) : value_(std::move(v)) {}
-  Object(at::Tensor t) : value_(TensorValue{std::move(t), false}) {}
   Object(TensorValue t) : value_(std::move(t)) {}
+  Object(TensorData t) : value_(TensorValue{std::make_shared<const TensorData>(std::move(t))}) {}
+  // A value ObjectConverter<T> converts (an at::Tensor, with pyrepr::torch).
+  template <class T, class = decltype(ObjectConverter<T>::convert(std::declval<const T&>()))>
+  Object(const T& v) : Object(ObjectConverter<T>::convert(v)) {}
   Object(Size s) : value_(std::move(s)) {}
   Object(Global g) : value_(std::move(g)) {}
   Object(List l) : value_(std::move(l)) {}
@@ -114,8 +125,9 @@ class Object {
 };
 
 // A Parameter (prints "Parameter containing:\n" + repr).
-inline Object parameter(at::Tensor t) { return Object(TensorValue{std::move(t), true}); }
-inline Object size_of(const at::Tensor& t) { return Object(Size{t.sizes().vec()}); }
+inline Object parameter(TensorData t) {
+  return Object(TensorValue{std::make_shared<const TensorData>(std::move(t)), true});
+}
 
 // Python's repr(obj) and str(obj) (str differs from repr only for str itself).
 std::string repr(const Object& obj);

@@ -3,9 +3,6 @@
 // an Arena so that deep or cyclic structures are freed without recursion.
 #pragma once
 
-#include <ATen/core/Tensor.h>
-#include <c10/core/Storage.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -16,6 +13,8 @@
 #include <vector>
 
 #include "pyrepr/load_diagnostics.hpp"
+#include "pyrepr/tensor_data.hpp"
+#include "pyrepr/torch_names.hpp"
 
 namespace pyrepr::detail {
 
@@ -63,16 +62,16 @@ struct Node {
   bool flag = false;  // Bool: value; Dict: ordered; Tensor: is_parameter; Storage: untyped
   bool visiting = false;
   Fn fn = Fn::Value;
-  at::ScalarType dtype = at::kFloat;  // StorageType, Storage
-  int64_t i = 0;                      // Int; Storage: numel
-  uint64_t nbytes = 0;                // Storage: its size in bytes
+  const DtypeName* dtype = nullptr;  // StorageType, Storage
+  int64_t i = 0;                     // Int; Storage: numel
+  uint64_t nbytes = 0;               // Storage: its size in bytes
   double f = 0;
   std::string s;             // Str, Bytes, BigInt decimal, Global module, Storage key
   std::string name;          // Global name
   std::vector<Node*> items;  // List, Tuple; Dict: key0, value0, key1, value1, ...
   std::unique_ptr<std::unordered_map<std::string, size_t>> index;  // Dict: key -> item pair
-  at::Tensor tensor;
-  c10::Storage storage;
+  std::shared_ptr<const TensorData> tensor;
+  std::shared_ptr<const Storage> storage;
   std::vector<int64_t> dims;  // Size
 };
 
@@ -144,10 +143,10 @@ inline std::vector<int64_t> ints_arg(const Node* n, const char* fn, const char* 
   for (const Node* x : n->items) v.push_back(int_arg(x, fn, what));
   return v;
 }
-inline const at::Tensor& tensor_arg(const Node* n, const char* fn, const char* what) {
+inline const TensorData& tensor_arg(const Node* n, const char* fn, const char* what) {
   if (n->kind != Kind::Tensor)
     fail(std::string(fn) + ": " + what + " must be a tensor, not " + kind_name(n));
-  return n->tensor;
+  return *n->tensor;
 }
 inline void expect_args(const std::vector<Node*>& args, size_t k, const char* fn) {
   if (args.size() != k)

@@ -1,272 +1,226 @@
-// repr() of a tensor, as torch/_tensor_str.py builds it in PyTorch 1.13, 2.6
-// and 2.14 (what differs between them is TensorStrRules, tensor_str_core.hpp).
-//
-// Each function below is named after its counterpart in _tensor_str.py so
-// the two can be read side by side. This file adapts a LibTorch tensor: its
-// suffixes (_str_intern: device, dtype, layout, quantization, grad_fn,
-// names) and the view of its elements that the core (tensor_str_core.cpp,
-// no LibTorch) turns into the bracketed values.
-
+// pyrepr::torch: a live at::Tensor read into the core's TensorData (its
+// values resolved and on the CPU, its suffix metadata from LibTorch), the
+// way back for tensors read from a file (to_torch), and the at::Tensor
+// entry points. The printing itself is the core's (tensor_repr.cpp).
 #include "pyrepr/tensor_str.hpp"
 
 #include <ATen/ATen.h>
 #include <c10/core/DefaultDtype.h>
+#include <c10/util/Exception.h>
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 #include <torch/csrc/autograd/function.h>
 #include <torch/csrc/autograd/variable.h>
 
-#include <algorithm>
-#include <cctype>
-#include <cmath>
-#include <complex>
-#include <cstdio>
-#include <cstdlib>
-#include <limits>
-#include <ostream>
+#include <cstring>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "pyrepr/object.hpp"
-#include "pyrepr/strided_view.hpp"
-#include "pyrepr/tensor_str_core.hpp"
 #include "pyrepr/torch_features.hpp"
 #include "pyrepr/torch_names.hpp"
+#include "pyrepr/torch_scalar_types.hpp"
 
 namespace pyrepr {
 namespace {
 
-using Buffer = fmt::memory_buffer;
+// Marks the TensorData made here: their `source` is an at::Tensor.
+constexpr char kFromTorch = 0;
 
-void append(Buffer& out, std::string_view s) { out.append(s.data(), s.data() + s.size()); }
+std::string scalar_type_name(at::ScalarType st) { return detail::dtype_name(st); }
 
-// A strided view of a CPU tensor's elements (for the core's
-// get_summarized_data). Bits dtypes have no values: Python's formatter fails
-// on the first element's item(), with this message.
-StridedView strided_view(const at::Tensor& t) {
-  const std::string name = c10::toString(t.scalar_type());
-  ElementType type{};
-  if (!element_type_of(name, type)) {
-    throw std::runtime_error("\"_local_scalar_dense_cpu\" not implemented for '" + name + "'");
+std::string layout_name(at::Layout layout) {
+  switch (layout) {
+    case at::kSparse:
+      return "sparse_coo";
+    case at::kSparseCsr:
+      return "sparse_csr";
+    case at::kSparseCsc:
+      return "sparse_csc";
+    case at::kSparseBsr:
+      return "sparse_bsr";
+    case at::kSparseBsc:
+      return "sparse_bsc";
+    case at::kMkldnn:
+      return "_mkldnn";
+    default:
+      return "strided";
   }
-  return StridedView{type, t.data_ptr(), t.sizes().vec(), t.strides().vec()};
 }
 
-void check_options(const PrintOptions& opts) {
-  if (opts.precision < 0) throw std::invalid_argument("precision must be >= 0");
-  if (opts.edgeitems < 0) throw std::invalid_argument("edgeitems must be >= 0");
+std::string qscheme_name(at::QScheme q) {
+  switch (q) {
+    case at::kPerChannelAffine:
+      return "per_channel_affine";
+    case at::kPerTensorSymmetric:
+      return "per_tensor_symmetric";
+    case at::kPerChannelSymmetric:
+      return "per_channel_symmetric";
+    case at::kPerChannelAffineFloatQParams:
+      return "per_channel_affine_float_qparams";
+    default:
+      return "per_tensor_affine";
+  }
 }
 
-// _tensor_str
-void tensor_str(Buffer& out, at::Tensor self, int64_t indent, const PrintOptions& opts) {
-  if (self.numel() == 0) return append(out, "[]");
+std::shared_ptr<const TensorData> part(const at::Tensor& t) {
+  return std::make_shared<const TensorData>(tensor_data(t.detach()));
+}
+
+// The elements _tensor_str formats: self.detach().resolve_conj().resolve_neg()
+// (unnamed, dense, on the CPU). 2.14's float4_e2m1fn_x2 has no casts:
+// _tensor_str shows its uint8 view (the core prints those bytes as floats).
+void set_values(TensorData& d, at::Tensor self) {
 #if PYREPR_HAS_NAMED_TENSORS
   if (self.has_names()) self = self.rename(c10::nullopt);
 #endif
+  if (self.layout() != at::kStrided) self = self.to_dense();
   self = self.detach().resolve_conj().resolve_neg();
-  // 2.14: float4_e2m1fn_x2 has no casts; _tensor_str shows its uint8 view,
-  // formatted as a floating-point tensor ("1.", "250.").
   if (std::string_view(c10::toString(self.scalar_type())) == "Float4_e2m1fn_x2") {
-    self = self.view(at::kByte).to(at::kFloat);
+    self = self.view(at::kByte);
   }
   if (self.device().type() != at::kCPU) self = self.cpu();
-  detail::tensor_str(out, strided_view(self), indent, opts);
+  auto keep = std::make_shared<const at::Tensor>(self);
+  auto storage = std::make_shared<Storage>();
+  storage->data = static_cast<const unsigned char*>(self.data_ptr());
+  storage->nbytes = static_cast<size_t>(self.numel()) * self.element_size();
+  storage->owner = keep;
+  d.storage = std::move(storage);
+  d.storage_offset = 0;
+  d.strides = self.strides().vec();
 }
 
-std::string tensor_str(const at::Tensor& self, int64_t indent, const PrintOptions& opts) {
-  Buffer out;
-  tensor_str(out, self, indent, opts);
-  return fmt::to_string(out);
-}
-
-// str(tuple(shape)): "(2, 3)", "(3,)", "()"
-std::string shape_tuple_str(at::IntArrayRef sizes) {
-  if (sizes.size() == 1) return fmt::format("({},)", sizes[0]);
-  return fmt::format("({})", fmt::join(sizes, ", "));
-}
-
-// str(dtype) after "torch.": the name table the reader uses too.
-std::string scalar_type_name(at::ScalarType st) { return detail::dtype_name(st); }
-
-std::string layout_str(at::Layout layout) {
-  switch (layout) {
-    case at::kStrided:
-      return "torch.strided";
-    case at::kSparse:
-      return "torch.sparse_coo";
-    case at::kSparseCsr:
-      return "torch.sparse_csr";
-    case at::kSparseCsc:
-      return "torch.sparse_csc";
-    case at::kSparseBsr:
-      return "torch.sparse_bsr";
-    case at::kSparseBsc:
-      return "torch.sparse_bsc";
-    case at::kMkldnn:
-      return "torch._mkldnn";
-    default:
-      return "torch.strided";
+// A c10::Storage holding a copy of t's bytes: one per core Storage, so that
+// views of one storage in the file are views of one storage here too.
+c10::Storage storage_copy(const TensorData& t) {
+  if (!t.storage) return at::empty({0}, at::kByte).storage();
+  static std::mutex mutex;
+  const std::lock_guard<std::mutex> lock(mutex);
+  if (!t.storage->adapted) {
+    const size_t n = t.storage->nbytes;
+    at::Tensor bytes = at::empty({static_cast<int64_t>(n)}, at::kByte);
+    if (n > 0) std::memcpy(bytes.data_ptr(), t.storage->data, n);
+    t.storage->adapted = std::make_shared<const c10::Storage>(bytes.storage());
   }
+  return *static_cast<const c10::Storage*>(t.storage->adapted.get());
 }
 
-std::string qscheme_str(at::QScheme q) {
-  switch (q) {
-    case at::kPerTensorAffine:
-      return "torch.per_tensor_affine";
-    case at::kPerChannelAffine:
-      return "torch.per_channel_affine";
-    case at::kPerTensorSymmetric:
-      return "torch.per_tensor_symmetric";
-    case at::kPerChannelSymmetric:
-      return "torch.per_channel_symmetric";
-    case at::kPerChannelAffineFloatQParams:
-      return "torch.per_channel_affine_float_qparams";
-    default:
-      return "torch.per_tensor_affine";
-  }
+at::ScalarType scalar_type(const std::string& dtype) {
+  const detail::DtypeName* d = detail::find_dtype(dtype);
+  if (!d) throw std::runtime_error("torch." + dtype + " is not a dtype");
+  return detail::scalar_type_of(*d);
 }
 
-// str(self.device): "cpu", "cuda:0", "meta"
-std::string device_str(const at::Device& d) { return d.str(); }
-
-// _add_suffixes
-void add_suffixes(Buffer& out, const std::vector<std::string>& suffixes, int64_t indent,
-                  bool force_newline, const PrintOptions& opts) {
-  std::string_view s(out.data(), out.size());
-  const auto nl = s.rfind('\n');
-  // len(tensor_str) - tensor_str.rfind("\n") + 1, with rfind == -1 when absent
-  int64_t last_line_len = static_cast<int64_t>(s.size()) -
-                          (nl == std::string_view::npos ? -1 : static_cast<int64_t>(nl)) + 1;
-  for (const auto& suffix : suffixes) {
-    const auto suffix_len = static_cast<int64_t>(suffix.size());
-    if (force_newline || last_line_len + suffix_len + 2 > opts.linewidth) {
-      append(out, ",\n");
-      for (int64_t k = 0; k < indent; ++k) out.push_back(' ');
-      append(out, suffix);
-      last_line_len = indent + suffix_len;
-      force_newline = false;
-    } else {
-      append(out, ", ");
-      append(out, suffix);
-      last_line_len += suffix_len + 2;
-    }
-  }
-  out.push_back(')');
-}
-
-// A part of a sparse tensor: _tensor_str plus ", size=..." when empty.
-std::string sparse_part(const std::string& prefix, const at::Tensor& part, int64_t indent,
-                        const PrintOptions& opts) {
-  std::string s = prefix + tensor_str(part, indent + static_cast<int64_t>(prefix.size()), opts);
-  if (part.numel() == 0) s += ", size=" + shape_tuple_str(part.sizes());
-  return s + ")";
-}
-
-// _str_intern
-std::string str_intern(const at::Tensor& inp, const PrintOptions& opts) {
-  check_options(opts);
-  const detail::TensorStrRules rules = detail::tensor_str_rules(opts.rules.torch);
-  const std::string prefix = "tensor(";
-  const int64_t indent = static_cast<int64_t>(prefix.size());
-  std::vector<std::string> suffixes;
-  std::string body;
-  const at::Tensor& self = inp;
-
-  if (self.device().type() != at::kCPU) {
-    suffixes.push_back("device='" + device_str(self.device()) + "'");
-  }
-  const auto default_dtype = c10::typeMetaToScalarType(c10::get_default_dtype());
-  const auto default_complex =
-      default_dtype == at::kDouble ? at::kComplexDouble : at::kComplexFloat;
-  const auto st = self.scalar_type();
-  const bool has_default_dtype =
-      st == default_dtype || st == default_complex || st == at::kLong || st == at::kBool;
-  const std::string dtype_suffix = "dtype=torch." + scalar_type_name(st);
-
-  if (self.is_sparse()) {
-    suffixes.push_back("size=" + shape_tuple_str(self.sizes()));
-    if (!self.is_meta()) suffixes.push_back(fmt::format("nnz={}", self._nnz()));
-    if (!has_default_dtype) suffixes.push_back(dtype_suffix);
-    body = sparse_part("indices=tensor(", self._indices().detach(), indent, opts) + ",\n" +
-           std::string(indent, ' ') +
-           sparse_part("values=tensor(", self._values().detach(), indent, opts);
-  } else if (self.layout() == at::kSparseCsr || self.layout() == at::kSparseCsc ||
-             self.layout() == at::kSparseBsr || self.layout() == at::kSparseBsc) {
-    suffixes.push_back("size=" + shape_tuple_str(self.sizes()));
-    suffixes.push_back(fmt::format("nnz={}", self._nnz()));
-    if (!has_default_dtype) suffixes.push_back(dtype_suffix);
-    const bool row = self.layout() == at::kSparseCsr || self.layout() == at::kSparseBsr;
-    const at::Tensor compressed = row ? self.crow_indices() : self.ccol_indices();
-    const at::Tensor plain = row ? self.col_indices() : self.row_indices();
-    body = sparse_part(row ? "crow_indices=tensor(" : "ccol_indices=tensor(", compressed.detach(),
-                       indent, opts) +
-           ",\n" + std::string(indent, ' ') +
-           sparse_part(row ? "col_indices=tensor(" : "row_indices=tensor(", plain.detach(), indent,
-                       opts) +
-           ",\n" + std::string(indent, ' ') +
-           sparse_part("values=tensor(", self.values().detach(), indent, opts);
-  } else if (self.is_quantized()) {
-    suffixes.push_back("size=" + shape_tuple_str(self.sizes()));
-    if (!has_default_dtype) suffixes.push_back(dtype_suffix);
-    const auto q = self.qscheme();
-    suffixes.push_back("quantization_scheme=" + qscheme_str(q));
-    if (q == at::kPerTensorAffine || q == at::kPerTensorSymmetric) {
-      suffixes.push_back("scale=" + float_repr(self.q_scale()));
-      suffixes.push_back(fmt::format("zero_point={}", self.q_zero_point()));
-    } else {
-      suffixes.push_back("scale=" + str_intern(self.q_per_channel_scales(), opts));
-      suffixes.push_back("zero_point=" + str_intern(self.q_per_channel_zero_points(), opts));
-      suffixes.push_back(fmt::format("axis={}", self.q_per_channel_axis()));
-    }
-    body = tensor_str(self.dequantize(), indent, opts);
-  } else if (self.is_meta()) {
-    suffixes.push_back("size=" + shape_tuple_str(self.sizes()));
-    if (st != default_dtype) suffixes.push_back(dtype_suffix);
-    body = "...";
-  } else if (self.numel() == 0) {
-    // Explicitly print the shape if it is not (0,), to match NumPy
-    if (self.dim() != 1) suffixes.push_back("size=" + shape_tuple_str(self.sizes()));
-    if (st != default_dtype) suffixes.push_back(dtype_suffix);
-    body = "[]";
+at::Tensor quantized_from(const TensorData& t, const c10::Storage& storage) {
+  const auto opts = at::TensorOptions().dtype(scalar_type(t.dtype));
+  at::Tensor q;
+  if (t.qscheme == "per_tensor_affine") {
+    q = at::_empty_affine_quantized({0}, opts, t.q_scale, t.q_zero_point);
   } else {
-    if (opts.edgeitems == 0 && rules.edgeitems_zero_elides_all) {
-      suffixes.push_back("size=" + shape_tuple_str(self.sizes()));
-    }
-    if (!has_default_dtype) suffixes.push_back(dtype_suffix);
-    body = tensor_str(self.layout() != at::kStrided ? self.to_dense() : self, indent, opts);
+    q = at::_empty_per_channel_affine_quantized(t.sizes, to_torch(*t.q_scales),
+                                                to_torch(*t.q_zero_points), t.q_axis, opts);
   }
-
-  if (self.layout() != at::kStrided) suffixes.push_back("layout=" + layout_str(self.layout()));
-
-  const std::string grad_fn = grad_fn_name(inp);
-  if (!grad_fn.empty()) {
-    suffixes.push_back("grad_fn=<" + grad_fn + ">");
-  } else if (inp.requires_grad()) {
-    suffixes.push_back("requires_grad=True");
-  }
-
-#if PYREPR_HAS_NAMED_TENSORS
-  if (rules.names_suffix && self.has_names()) {
-    std::vector<std::string> names;
-    for (const auto& n : self.names()) {
-      names.push_back(n.isWildcard() ? "None"
-                                     : std::string("'") + n.symbol().toUnqualString() + "'");
-    }
-    suffixes.push_back(names.size() == 1 ? "names=(" + names[0] + ",)"
-                                         : fmt::format("names=({})", fmt::join(names, ", ")));
-  }
-#endif
-
-  Buffer out;
-  append(out, prefix);
-  append(out, body);
-  add_suffixes(out, suffixes, indent, /*force_newline=*/self.is_sparse(), opts);
-  return fmt::to_string(out);
+  return q.set_(storage, t.storage_offset, t.sizes, t.strides);
 }
 
 }  // namespace
+
+TensorData tensor_data(const at::Tensor& t) {
+  if (!t.defined()) throw std::invalid_argument("repr() of an undefined tensor");
+  at::NoGradGuard no_grad;
+  TensorData d;
+  d.dtype = scalar_type_name(t.scalar_type());
+  d.layout = layout_name(t.layout());
+  d.device = t.device().str();
+  d.default_dtype = scalar_type_name(c10::typeMetaToScalarType(c10::get_default_dtype()));
+  d.sizes = t.sizes().vec();
+  d.grad_fn = grad_fn_name(t);
+  d.requires_grad = t.requires_grad();
+#if PYREPR_HAS_NAMED_TENSORS
+  if (t.has_names()) {
+    for (const auto& n : t.names()) {
+      d.names.push_back(n.isWildcard() ? std::nullopt
+                                       : std::optional<std::string>(n.symbol().toUnqualString()));
+    }
+  }
+#endif
+  d.source = std::make_shared<const at::Tensor>(t);
+  d.source_kind = &kFromTorch;
+  if (t.is_sparse()) {
+    if (!t.is_meta()) d.nnz = t._nnz();
+    d.sparse_parts = {part(t._indices()), part(t._values())};
+    d.is_coalesced = t.is_coalesced();
+  } else if (d.layout != "strided" && d.layout != "_mkldnn") {
+    d.nnz = t._nnz();
+    const bool row = t.layout() == at::kSparseCsr || t.layout() == at::kSparseBsr;
+    d.sparse_parts = {part(row ? t.crow_indices() : t.ccol_indices()),
+                      part(row ? t.col_indices() : t.row_indices()), part(t.values())};
+  } else if (t.is_quantized()) {
+    const auto q = t.qscheme();
+    d.qscheme = qscheme_name(q);
+    if (q == at::kPerTensorAffine || q == at::kPerTensorSymmetric) {
+      d.q_scale = t.q_scale();
+      d.q_zero_point = t.q_zero_point();
+    } else {
+      d.q_scales = part(t.q_per_channel_scales());
+      d.q_zero_points = part(t.q_per_channel_zero_points());
+      d.q_axis = t.q_per_channel_axis();
+    }
+    d.dequantized = part(t.dequantize());
+  } else if (!t.is_meta() && t.numel() > 0) {
+    set_values(d, t);
+  }
+  return d;
+}
+
+at::Tensor to_torch(const TensorData& t) {
+  if (t.source_kind == &kFromTorch) return *static_cast<const at::Tensor*>(t.source.get());
+  QuietTorchWarnings quiet;  // empty() of complex32 warns that it is experimental
+  at::Tensor out;
+  if (t.layout == "sparse_coo") {
+    const at::Tensor values = to_torch(*t.sparse_parts.at(1));
+    out = at::_sparse_coo_tensor_unsafe(to_torch(*t.sparse_parts.at(0)), values, t.sizes,
+                                        values.options().layout(at::kSparse));
+    if (t.is_coalesced) out._coalesced_(true);
+  } else if (t.layout != "strided") {
+    const at::Layout layout = t.layout == "sparse_csr"   ? at::kSparseCsr
+                              : t.layout == "sparse_csc" ? at::kSparseCsc
+                              : t.layout == "sparse_bsr" ? at::kSparseBsr
+                                                         : at::kSparseBsc;
+    const at::Tensor values = to_torch(*t.sparse_parts.at(2));
+    out = at::_sparse_compressed_tensor_unsafe(to_torch(*t.sparse_parts.at(0)),
+                                               to_torch(*t.sparse_parts.at(1)), values, t.sizes,
+                                               values.options().layout(layout));
+  } else if (!t.qscheme.empty()) {
+    out = quantized_from(t, storage_copy(t));
+  } else {
+    out = at::empty({0}, at::TensorOptions().dtype(scalar_type(t.dtype)));
+    out.set_(storage_copy(t), t.storage_offset, t.sizes, t.strides);
+    if (t.conj) out._set_conj(true);
+    if (t.neg) out._set_neg(true);
+  }
+  if (t.requires_grad) out.set_requires_grad(true);
+  return out;
+}
+
+at::Tensor to_torch(const TensorValue& v) { return to_torch(*v.tensor); }
+
+Object ObjectConverter<at::Tensor>::convert(const at::Tensor& t) {
+  if (t.defined()) return Object(tensor_data(t));
+  // An undefined tensor (a variable not set yet) is kept as one: repr()
+  // refuses it, to_torch() gives it back.
+  TensorData d;
+  d.dtype.clear();
+  d.source = std::make_shared<const at::Tensor>(t);
+  d.source_kind = &kFromTorch;
+  return Object(std::move(d));
+}
+
+Object parameter(const at::Tensor& t) { return pyrepr::parameter(tensor_data(t)); }
+
+Object size_of(const at::Tensor& t) { return Object(Size{t.sizes().vec()}); }
 
 std::string grad_fn_name(const at::Tensor& t) {
   if (!t.defined()) return "";
@@ -280,9 +234,7 @@ std::string grad_fn_name(const at::Tensor& t) {
 std::string dtype_str(const at::Tensor& t) { return "torch." + scalar_type_name(t.scalar_type()); }
 
 std::string repr(const at::Tensor& t, const PrintOptions& options) {
-  if (!t.defined()) throw std::invalid_argument("repr() of an undefined tensor");
-  at::NoGradGuard no_grad;
-  return str_intern(t, options);
+  return repr(tensor_data(t), options);
 }
 
 std::string repr(const at::Tensor& t) { return repr(t, get_printoptions()); }
@@ -322,6 +274,36 @@ std::string format(const at::Tensor& t, const std::string& spec) {
   } catch (const fmt::format_error& e) {
     throw std::invalid_argument(std::string("invalid format spec '") + spec + "': " + e.what());
   }
+}
+
+namespace {
+
+// A c10 warning handler that drops every warning.
+class DropWarnings final : public c10::WarningHandler {
+ public:
+#if PYREPR_WARNING_HANDLER_TAKES_WARNING
+  void process(const c10::Warning& /*warning*/) override {}
+#else
+  void process(const c10::SourceLocation& /*where*/, const std::string& /*msg*/,
+               bool /*verbatim*/) override {}
+#endif
+};
+
+#if PYREPR_WARNING_HANDLER_TAKES_WARNING
+namespace warning_utils = c10::WarningUtils;
+#else
+namespace warning_utils = c10::Warning;
+#endif
+
+}  // namespace
+
+QuietTorchWarnings::QuietTorchWarnings() : previous_(warning_utils::get_warning_handler()) {
+  static DropWarnings drop;
+  warning_utils::set_warning_handler(&drop);
+}
+
+QuietTorchWarnings::~QuietTorchWarnings() {
+  warning_utils::set_warning_handler(static_cast<c10::WarningHandler*>(previous_));
 }
 
 }  // namespace pyrepr

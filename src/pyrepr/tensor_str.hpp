@@ -1,18 +1,29 @@
-// repr() of a tensor, byte for byte as PyTorch 1.13's Python prints it.
-// Functions are named after their counterparts in torch/_tensor_str.py.
+// pyrepr::torch: repr() of a live LibTorch tensor, byte for byte as PyTorch's
+// Python prints it, and the at::Tensor side of the Object model (print(t),
+// parameter(t), size_of(t)). A tensor is read into the core's TensorData
+// (tensor_data.hpp) and printed by the same code as a tensor from a file.
 #pragma once
 
 #include <algorithm>
 #include <iosfwd>
 #include <string>
 
+#include "pyrepr/object.hpp"
 #include "pyrepr/options.hpp"
+#include "pyrepr/tensor_data.hpp"
 
 namespace at {
 class Tensor;
 }
 
 namespace pyrepr {
+
+// print(t), Object(t), lists and tuples of tensors: Object takes an
+// at::Tensor through this.
+template <>
+struct ObjectConverter<at::Tensor> {
+  static Object convert(const at::Tensor& t);
+};
 
 // Python's repr(t) == str(t), with the current global print options.
 std::string repr(const at::Tensor& t);
@@ -41,5 +52,35 @@ std::string grad_fn_name(const at::Tensor& t);
 
 // str(t.dtype), e.g. "torch.float32".
 std::string dtype_str(const at::Tensor& t);
+
+// What repr() reads of t, now: its values (resolved, on the CPU) and its
+// suffixes. The TensorData keeps t (and its values) alive.
+TensorData tensor_data(const at::Tensor& t);
+
+// The at::Tensor of a tensor value: the one it was made from, or for a
+// tensor read from a file a new one holding a copy of its elements. Throws
+// std::runtime_error when this LibTorch lacks the dtype (1.13: float8,
+// uint16, ...).
+at::Tensor to_torch(const TensorData& t);
+at::Tensor to_torch(const TensorValue& v);
+
+// An nn.Parameter (prints "Parameter containing:\n" + repr) and torch.Size.
+Object parameter(const at::Tensor& t);
+Object size_of(const at::Tensor& t);
+
+// While one is alive, LibTorch's warnings (TORCH_WARN: "ComplexHalf support
+// is experimental", deprecations) on this thread are dropped instead of
+// printed on stderr, where a program's error lines go; to_torch() holds one,
+// a program can hold one around its printing too. They nest.
+class QuietTorchWarnings {
+ public:
+  QuietTorchWarnings();
+  ~QuietTorchWarnings();
+  QuietTorchWarnings(const QuietTorchWarnings&) = delete;
+  QuietTorchWarnings& operator=(const QuietTorchWarnings&) = delete;
+
+ private:
+  void* previous_;  // the c10::WarningHandler before this one
+};
 
 }  // namespace pyrepr

@@ -427,7 +427,7 @@ int64_t view_numel(const StridedView& view) {
 }  // namespace
 
 void tensor_str(fmt::memory_buffer& out, const StridedView& view, int64_t indent,
-                const PrintOptions& opts) {
+                const PrintOptions& opts, const std::function<void(Elements&)>& adjust) {
   if (view_numel(view) == 0) return append(out, "[]");
   const bool summarize = static_cast<double>(view_numel(view)) > opts.threshold;
   if (summarize && opts.edgeitems == 0 && !view.sizes.empty() &&
@@ -435,7 +435,8 @@ void tensor_str(fmt::memory_buffer& out, const StridedView& view, int64_t indent
     return append(out, "[...]");
   }
 
-  const Elements el = get_summarized_data(view, summarize, opts.edgeitems);
+  Elements el = get_summarized_data(view, summarize, opts.edgeitems);
+  if (adjust) adjust(el);
   const size_t n = el.count();
   Printer p{opts, el, contiguous_strides(el.sizes), {}, {}};
   switch (el.kind) {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <functional>
 
 #include "pyrepr/options.hpp"
 #include "pyrepr/strided_view.hpp"
@@ -34,8 +35,9 @@ constexpr TensorStrRules tensor_str_rules(Version torch) {
 
 // _tensor_str(self, indent): appends the bracketed values of `view` ("[]"
 // when it has no elements; "[...]" or the summary when it has more than
-// opts.threshold) under the print options `opts`.
+// opts.threshold) under the print options `opts`. `adjust`, when given, turns
+// the displayed elements into the values printed (dequantized, negated, ...).
 void tensor_str(fmt::memory_buffer& out, const StridedView& view, int64_t indent,
-                const PrintOptions& opts);
+                const PrintOptions& opts, const std::function<void(Elements&)>& adjust = {});
 
 }  // namespace pyrepr::detail

@@ -1,14 +1,15 @@
 #include "pyrepr/torch_globals.hpp"
 
-#include <ATen/ATen.h>
-#include <c10/core/Storage.h>
-#include <c10/util/Exception.h>
+#include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "pyrepr/torch_names.hpp"
 
@@ -25,7 +26,7 @@ class TorchGlobals::Impl {
     if (name.find("Storage") != std::string::npos) {
       if (auto dtype = storage_class_dtype(name)) {
         Node* g = make_global("torch", name, Fn::StorageType);
-        g->dtype = *dtype;
+        g->dtype = dtype;
         return g;
       }
     }
@@ -33,7 +34,7 @@ class TorchGlobals::Impl {
     // of _rebuild_tensor_v3.
     if ((module == "torch" || module == "torch.storage") && name == "UntypedStorage") {
       Node* g = make_global(module, name, Fn::StorageType);
-      g->dtype = at::kByte;
+      g->dtype = find_dtype("uint8");
       g->flag = true;
       return g;
     }
@@ -108,13 +109,14 @@ class TorchGlobals::Impl {
  private:
   friend class TorchGlobals;  // persistent_load
 
-  static void set_requires_grad(at::Tensor& t, bool rg, const char* fn) {
+  // requires_grad=True, as LibTorch allows it.
+  static void set_requires_grad(TensorData& t, bool rg, const char* fn) {
     if (!rg) return;
-    try {
-      t.set_requires_grad(true);
-    } catch (const c10::Error& e) {
-      fail(std::string(fn) + ": " + c10_message(e));
-    }
+    const DtypeName* d = find_dtype(t.dtype);
+    if (!d || !is_floating_or_complex(*d))
+      fail(std::string(fn) +
+           ": only Tensors of floating point and complex dtype can require gradients");
+    t.requires_grad = true;
   }
 
   // Checks that size/stride/offset address elements inside the storage, which
@@ -157,9 +159,9 @@ class TorchGlobals::Impl {
     return s + (v.size() == 1 ? ",)" : ")");
   }
 
-  Node* tensor_node(at::Tensor t, bool is_parameter = false) {
+  Node* tensor_node(TensorData t, bool is_parameter = false) {
     Node* n = make(Kind::Tensor);
-    n->tensor = std::move(t);
+    n->tensor = std::make_shared<const TensorData>(std::move(t));
     n->flag = is_parameter;
     return n;
   }
@@ -184,37 +186,34 @@ class TorchGlobals::Impl {
     const Node* st = args[0];
     if (st->kind != Kind::Storage)
       fail(std::string(fn) + ": expected a storage, not " + kind_name(st));
-    at::ScalarType dtype = st->dtype;
+    const DtypeName* dtype = st->dtype;
     if (version == 3) {
       const Node* d = args[6];
       if (d->kind != Kind::Global || d->fn != Fn::Value || d->s != "torch" || !find_dtype(d->name))
         fail(std::string(fn) + ": dtype must be a torch.dtype, not " +
              (d->kind == Kind::Global ? global_name(d) : std::string(kind_name(d))));
-      dtype = scalar_type_of(d->name, fn);
+      dtype = &dtype_of(d->name, fn);
     }
-    if (at::isQIntType(dtype))
-      fail(std::string(fn) + ": cannot build a plain tensor of quantized dtype " +
-           c10::toString(dtype));
-    const auto itemsize = static_cast<int64_t>(c10::elementSize(dtype));
-    if (itemsize <= 0)
-      fail(std::string(fn) + ": dtype " + c10::toString(dtype) + " has no storage");
+    if (dtype->values == Values::Quantized)
+      fail(std::string(fn) + ": cannot build a plain tensor of quantized dtype " + dtype->c10);
+    const auto itemsize = static_cast<int64_t>(dtype->itemsize);
     int64_t offset = int_arg(args[1], fn, "storage_offset");
     auto size = ints_arg(args[2], fn, "size");
     auto stride = ints_arg(args[3], fn, "stride");
     bool rg = version > 1 ? bool_arg(args[4], fn, "requires_grad") : false;
     const Node* metadata = args.size() == allowed && version > 1 ? args.back() : nullptr;
     check_geometry(st, static_cast<int64_t>(st->nbytes) / itemsize, offset, size, stride, fn);
-    if (dtype == at::kBool && st->dtype != at::kBool) check_bool_bytes(st, fn);
-    at::Tensor t;
-    try {
-      // as Python does: torch.empty((0,), dtype) then set_ (empty() warns
-      // for complex32 and bcomplex32: unpickle() drops LibTorch's warnings)
-      t = at::empty({0}, at::TensorOptions().dtype(dtype));
-      t.set_(st->storage, offset, size, stride);
-    } catch (const c10::Error& e) {
-      fail(std::string(fn) + ": " + c10_message(e));
-    }
-    if (metadata) set_tensor_metadata(t, metadata, fn);
+    if (dtype->element == ElementType::Bool && dtype->values == Values::Plain &&
+        st->dtype->element != ElementType::Bool)
+      check_bool_bytes(st, fn);
+    // as Python does: torch.empty((0,), dtype) then set_
+    TensorData t;
+    t.dtype = dtype->canonical;
+    t.sizes = std::move(size);
+    t.strides = std::move(stride);
+    t.storage_offset = offset;
+    t.storage = st->storage;
+    if (metadata) set_tensor_metadata(t, *dtype, metadata, fn);
     set_requires_grad(t, rg, fn);
     return tensor_node(std::move(t));
   }
@@ -222,7 +221,7 @@ class TorchGlobals::Impl {
   // A bool tensor over bytes that were not read as a BoolStorage: each byte
   // must be 0 or 1.
   static void check_bool_bytes(const Node* st, const char* fn) {
-    const auto* b = static_cast<const unsigned char*>(st->storage.data());
+    const unsigned char* b = st->storage->data;
     for (uint64_t k = 0; k < st->nbytes; ++k)
       if (b[k] > 1)
         fail(std::string(fn) + ": storage data/" + st->s + " holds an invalid bool byte " +
@@ -232,7 +231,8 @@ class TorchGlobals::Impl {
   // torch._utils.set_tensor_metadata: {'conj': bool, 'neg': bool}, as
   // torch._utils.get_tensor_metadata saved them (PyTorch 2.x). None or an
   // empty dict sets nothing.
-  static void set_tensor_metadata(at::Tensor& t, const Node* metadata, const char* fn) {
+  static void set_tensor_metadata(TensorData& t, const DtypeName& dtype, const Node* metadata,
+                                  const char* fn) {
     if (metadata->kind == Kind::None) return;
     if (metadata->kind != Kind::Dict)
       fail(std::string(fn) + ": metadata must be a dict, not " + kind_name(metadata));
@@ -243,20 +243,18 @@ class TorchGlobals::Impl {
         fail(std::string(fn) + ": unexpected tensor metadata key " +
              (key->kind == Kind::Str ? "'" + printable(key->s) + "'" : kind_name(key)));
       const bool on = bool_arg(value, fn, "a metadata value");
-      const at::ScalarType st = t.scalar_type();
       if (!on) continue;
-      if (key->s == "conj" && !at::isComplexType(st))
-        fail(std::string(fn) + ": the conj bit on a tensor of dtype " + c10::toString(st));
-      if (key->s == "neg" && (st == at::kBool || at::isQIntType(st)))
-        fail(std::string(fn) + ": the neg bit on a tensor of dtype " + c10::toString(st));
-      try {
-        if (key->s == "conj")
-          t._set_conj(true);
-        else
-          t._set_neg(true);
-      } catch (const c10::Error& e) {
-        fail(std::string(fn) + ": " + c10_message(e));
-      }
+      const bool complex =
+          dtype.values == Values::Plain && value_kind(dtype.element) == ValueKind::Complex;
+      if (key->s == "conj" && !complex)
+        fail(std::string(fn) + ": the conj bit on a tensor of dtype " + dtype.c10);
+      if (key->s == "neg" &&
+          (dtype.element == ElementType::Bool || dtype.values == Values::Quantized))
+        fail(std::string(fn) + ": the neg bit on a tensor of dtype " + dtype.c10);
+      if (key->s == "conj")
+        t.conj = true;
+      else
+        t.neg = true;
     }
   }
 
@@ -264,14 +262,10 @@ class TorchGlobals::Impl {
   // PyTorch 2.x, _rebuild_parameter_with_state(data, requires_grad, hooks,
   // state): nn.Parameter(data, requires_grad).
   Node* rebuild_parameter(const Node* data_arg, const Node* rg_arg, const char* fn) {
-    const at::Tensor& data = tensor_arg(data_arg, fn, "data");
+    TensorData p = tensor_arg(data_arg, fn, "data");  // data.detach()
     bool rg = bool_arg(rg_arg, fn, "requires_grad");
-    at::Tensor p;
-    try {
-      p = data.detach();
-    } catch (const c10::Error& e) {
-      fail(std::string(fn) + ": " + c10_message(e));
-    }
+    p.requires_grad = false;
+    p.grad_fn.clear();
     set_requires_grad(p, rg, fn);
     return tensor_node(std::move(p), true);
   }
@@ -297,16 +291,58 @@ class TorchGlobals::Impl {
     return result;
   }
 
-  // A list of numbers or a tensor, for per-channel quantization parameters.
-  at::Tensor qparam_tensor(const Node* n, at::ScalarType list_dtype, const char* what) {
+  // A tensor of `dtype` holding `values` (its own storage).
+  static TensorData tensor_of_values(const std::vector<double>& values, const char* dtype) {
+    const DtypeName& d = *find_dtype(dtype);
+    auto bytes = std::make_shared<std::vector<unsigned char>>(values.size() * d.itemsize);
+    for (size_t k = 0; k < values.size(); ++k) {
+      unsigned char* p = bytes->data() + k * d.itemsize;
+      if (d.element == ElementType::Float64) {
+        std::memcpy(p, &values[k], 8);
+      } else if (d.element == ElementType::Float32) {
+        const auto f = static_cast<float>(values[k]);
+        std::memcpy(p, &f, 4);
+      } else {
+        const auto i = static_cast<int64_t>(values[k]);
+        std::memcpy(p, &i, 8);
+      }
+    }
+    auto storage = std::make_shared<Storage>();
+    storage->data = bytes->data();
+    storage->nbytes = bytes->size();
+    storage->owner = bytes;
+    TensorData t;
+    t.dtype = d.canonical;
+    t.sizes = {static_cast<int64_t>(values.size())};
+    t.strides = {1};
+    t.storage = std::move(storage);
+    return t;
+  }
+
+  // A list of numbers or a tensor, for per-channel quantization parameters:
+  // its values, and whether they are floating-point numbers.
+  static std::vector<double> qparam_values(const Node* n, bool list_is_float, const char* what,
+                                           bool& floating) {
     const char* fn = "_rebuild_qtensor";
-    if (n->kind == Kind::Tensor) return n->tensor;
+    if (n->kind == Kind::Tensor) {
+      const TensorData& t = *n->tensor;
+      const DtypeName* d = find_dtype(t.dtype);
+      if (t.layout != "strided" || !t.qscheme.empty() || !d || d->values != Values::Plain)
+        fail(std::string(fn) + ": scales and zero_points must be dense tensors");
+      if (t.dim() != 1) fail(std::string(fn) + ": " + what + " must be 1-dimensional");
+      floating = value_kind(d->element) == ValueKind::Floating;
+      try {
+        return all_values(t);
+      } catch (const std::invalid_argument& e) {
+        fail(std::string(fn) + ": " + what + ": " + e.what());
+      }
+    }
     if (n->kind != Kind::List)
       fail(std::string(fn) + ": " + what + " must be a tensor or a list, not " + kind_name(n));
     std::vector<double> v;
     for (const Node* x : n->items) v.push_back(float_arg(x, fn, what));
-    at::Tensor t = at::tensor(v, at::TensorOptions().dtype(at::kDouble));
-    return t.to(list_dtype);
+    floating = list_is_float;
+    return v;
   }
 
   // torch._utils._rebuild_qtensor
@@ -316,8 +352,9 @@ class TorchGlobals::Impl {
     const Node* st = args[0];
     if (st->kind != Kind::Storage)
       fail(std::string(fn) + ": expected a storage, not " + kind_name(st));
-    if (st->dtype != at::kQUInt8 && st->dtype != at::kQInt8 && st->dtype != at::kQInt32)
-      fail(std::string(fn) + ": unsupported quantized dtype " + c10::toString(st->dtype));
+    const std::string dname = st->dtype->canonical;
+    if (dname != "quint8" && dname != "qint8" && dname != "qint32")
+      fail(std::string(fn) + ": unsupported quantized dtype " + st->dtype->c10);
     int64_t offset = int_arg(args[1], fn, "storage_offset");
     auto size = ints_arg(args[2], fn, "size");
     auto stride = ints_arg(args[3], fn, "stride");
@@ -327,50 +364,54 @@ class TorchGlobals::Impl {
     if (qp->kind != Kind::Tuple || qp->items.empty())
       fail(std::string(fn) + ": quantizer_params must be a non-empty tuple");
     const Node* qs = qp->items[0];
-    auto opts = at::TensorOptions().dtype(st->dtype);
-    at::Tensor t;
-    try {
-      if (is_global_value(qs, "per_tensor_affine")) {
-        if (qp->items.size() != 3)
-          fail(std::string(fn) + ": per_tensor_affine needs (qscheme, scale, zero_point)");
-        double scale = float_arg(qp->items[1], fn, "scale");
-        int64_t zp = int_arg(qp->items[2], fn, "zero_point");
-        t = at::_empty_affine_quantized({0}, opts, scale, zp);
-      } else if (is_global_value(qs, "per_channel_affine") ||
-                 is_global_value(qs, "per_channel_affine_float_qparams")) {
-        if (qp->items.size() != 4)
-          fail(std::string(fn) + ": " + qs->name + " needs (qscheme, scales, zero_points, axis)");
-        bool float_qparams = qs->name == "per_channel_affine_float_qparams";
-        at::Tensor scales =
-            qparam_tensor(qp->items[1], float_qparams ? at::kFloat : at::kDouble, "scales");
-        at::Tensor zps =
-            qparam_tensor(qp->items[2], float_qparams ? at::kFloat : at::kLong, "zero_points");
-        int64_t axis = int_arg(qp->items[3], fn, "axis");
-        if (axis < 0 || axis >= static_cast<int64_t>(size.size()))
-          fail(std::string(fn) + ": axis " + std::to_string(axis) + " out of range for " +
-               std::to_string(size.size()) + " dimensions");
-        if (scales.dim() != 1 || zps.dim() != 1 || scales.numel() != size[axis] ||
-            zps.numel() != size[axis])
-          fail(std::string(fn) + ": scales and zero_points must have " +
-               std::to_string(size[axis]) + " elements (the size of dimension " +
-               std::to_string(axis) + ")");
-        if (scales.is_quantized() || zps.is_quantized() || scales.is_sparse() || zps.is_sparse())
-          fail(std::string(fn) + ": scales and zero_points must be dense tensors");
-        t = at::_empty_per_channel_affine_quantized(size, scales, zps, axis, opts);
-      } else {
-        std::string what = qs->kind == Kind::Global ? global_name(qs) : kind_name(qs);
-        fail(std::string(fn) + ": can't deserialize quantized tensor with qscheme " + what);
-      }
-      t.set_(st->storage, offset, size, stride);
-    } catch (const c10::Error& e) {
-      fail(std::string(fn) + ": " + c10_message(e));
+    TensorData t;
+    t.dtype = dname;
+    if (is_global_value(qs, "per_tensor_affine")) {
+      if (qp->items.size() != 3)
+        fail(std::string(fn) + ": per_tensor_affine needs (qscheme, scale, zero_point)");
+      t.qscheme = "per_tensor_affine";
+      t.q_scale = float_arg(qp->items[1], fn, "scale");
+      t.q_zero_point = int_arg(qp->items[2], fn, "zero_point");
+    } else if (is_global_value(qs, "per_channel_affine") ||
+               is_global_value(qs, "per_channel_affine_float_qparams")) {
+      if (qp->items.size() != 4)
+        fail(std::string(fn) + ": " + qs->name + " needs (qscheme, scales, zero_points, axis)");
+      const bool float_qparams = qs->name == "per_channel_affine_float_qparams";
+      bool scales_floating = true, zps_floating = false;
+      const auto scales = qparam_values(qp->items[1], true, "scales", scales_floating);
+      const auto zps = qparam_values(qp->items[2], float_qparams, "zero_points", zps_floating);
+      const int64_t axis = int_arg(qp->items[3], fn, "axis");
+      if (axis < 0 || axis >= static_cast<int64_t>(size.size()))
+        fail(std::string(fn) + ": axis " + std::to_string(axis) + " out of range for " +
+             std::to_string(size.size()) + " dimensions");
+      const auto channels = static_cast<size_t>(size[static_cast<size_t>(axis)]);
+      if (scales.size() != channels || zps.size() != channels)
+        fail(std::string(fn) + ": scales and zero_points must have " + std::to_string(channels) +
+             " elements (the size of dimension " + std::to_string(axis) + ")");
+      if (!scales_floating) fail(std::string(fn) + ": scale tensor must be floating point");
+      // LibTorch's quantizer: float zero points make it the float-qparams
+      // one (float32 scales and zero points), else float64 scales and int64
+      // zero points.
+      t.qscheme = zps_floating ? "per_channel_affine_float_qparams" : "per_channel_affine";
+      t.q_scales = std::make_shared<const TensorData>(
+          tensor_of_values(scales, zps_floating ? "float32" : "float64"));
+      t.q_zero_points = std::make_shared<const TensorData>(
+          tensor_of_values(zps, zps_floating ? "float32" : "int64"));
+      t.q_axis = axis;
+    } else {
+      std::string what = qs->kind == Kind::Global ? global_name(qs) : kind_name(qs);
+      fail(std::string(fn) + ": can't deserialize quantized tensor with qscheme " + what);
     }
-    set_requires_grad(t, rg, fn);
+    t.sizes = std::move(size);
+    t.strides = std::move(stride);
+    t.storage_offset = offset;
+    t.storage = st->storage;
+    if (rg) fail(std::string(fn) + ": only Tensors of floating point dtype can require gradients");
     return tensor_node(std::move(t));
   }
 
-  static void check_dense(const at::Tensor& t, const char* fn, const char* what) {
-    if (t.layout() != at::kStrided || t.is_quantized())
+  static void check_dense(const TensorData& t, const char* fn, const char* what) {
+    if (t.layout != "strided" || !t.qscheme.empty())
       fail(std::string(fn) + ": " + what + " must be a dense tensor");
   }
   static std::vector<int64_t> sparse_size(const Node* n, const char* fn) {
@@ -378,6 +419,18 @@ class TorchGlobals::Impl {
     for (int64_t s : size)
       if (s < 0) fail(std::string(fn) + ": negative size " + std::to_string(s));
     return size;
+  }
+  static std::vector<int64_t> ints_of(const TensorData& t, const char* fn, const char* what) {
+    try {
+      return all_ints(t);
+    } catch (const std::invalid_argument& e) {
+      fail(std::string(fn) + ": " + what + ": " + e.what());
+    }
+  }
+  static std::string list_text(const std::vector<int64_t>& v) {
+    std::string s = "[";
+    for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+    return s + "]";
   }
 
   // torch._utils._rebuild_sparse_tensor(layout, data). COO: data is
@@ -395,57 +448,78 @@ class TorchGlobals::Impl {
         fail(std::string(fn) + ": data must be a tuple (indices, values, size[, is_coalesced])");
       return sparse_coo(data->items, fn);
     }
-    static const std::pair<const char*, at::Layout> compressed[] = {{"sparse_csr", at::kSparseCsr},
-                                                                    {"sparse_csc", at::kSparseCsc},
-                                                                    {"sparse_bsr", at::kSparseBsr},
-                                                                    {"sparse_bsc", at::kSparseBsc}};
-    for (const auto& [name, lay] : compressed) {
-      if (!is_global_value(layout, name) || (csr_only && lay != at::kSparseCsr)) continue;
+    for (const char* name : {"sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc"}) {
+      if (!is_global_value(layout, name) || (csr_only && std::string(name) != "sparse_csr"))
+        continue;
       if (data->kind != Kind::Tuple || data->items.size() != 4)
         fail(std::string(fn) +
              ": data must be a tuple (compressed_indices, plain_indices, "
              "values, size)");
-      return sparse_compressed(data->items, lay, fn);
+      return sparse_compressed(data->items, name, fn);
     }
     std::string what = layout->kind == Kind::Global ? global_name(layout) : kind_name(layout);
     fail(std::string(fn) + ": rebuilding sparse tensor for layout " + what + " is not supported");
   }
 
+  // _validate_sparse_coo_tensor_args, with LibTorch's messages.
   Node* sparse_coo(const std::vector<Node*>& data, const char* fn) {
-    const at::Tensor& indices = tensor_arg(data[0], fn, "indices");
-    const at::Tensor& values = tensor_arg(data[1], fn, "values");
+    const TensorData& indices = tensor_arg(data[0], fn, "indices");
+    const TensorData& values = tensor_arg(data[1], fn, "values");
     auto size = sparse_size(data[2], fn);
     // is_coalesced: None (files of 1.13) or a bool (2.x)
     const bool coalesced =
         data.size() == 4 && data[3]->kind != Kind::None && bool_arg(data[3], fn, "is_coalesced");
     check_dense(indices, fn, "indices");
     check_dense(values, fn, "values");
-    if (indices.scalar_type() != at::kLong)
-      fail(std::string(fn) + ": indices must be an int64 tensor");
+    if (indices.dtype != "int64") fail(std::string(fn) + ": indices must be an int64 tensor");
     if (indices.dim() != 2) fail(std::string(fn) + ": indices must be 2-dimensional");
-    at::Tensor t;
-    try {
-      at::_validate_sparse_coo_tensor_args(indices, values, size);
-      if (coalesced) check_coalesced(indices);
-      t = at::_sparse_coo_tensor_unsafe(indices, values, size,
-                                        values.options().layout(at::kSparse));
-      if (coalesced) t._coalesced_(true);
-    } catch (const c10::Error& e) {
-      fail(std::string(fn) + ": " + c10_message(e));
+    if (values.dim() < 1) fail(std::string(fn) + ": values must have at least one dimension");
+    const int64_t sparse_dim = indices.sizes[0], nnz = indices.sizes[1];
+    const int64_t dense_dim = values.dim() - 1;
+    if (static_cast<int64_t>(size.size()) != sparse_dim + dense_dim)
+      fail(std::string(fn) + ": number of dimensions must be sparse_dim (" +
+           std::to_string(sparse_dim) + ") + dense_dim (" + std::to_string(dense_dim) +
+           "), but got " + std::to_string(size.size()));
+    if (values.sizes[0] != nnz)
+      fail(std::string(fn) + ": indices and values must have same nnz, but got nnz from indices: " +
+           std::to_string(nnz) + ", nnz from values: " + std::to_string(values.sizes[0]));
+    std::vector<int64_t> expected{nnz};
+    expected.insert(expected.end(), size.begin() + sparse_dim, size.end());
+    if (values.sizes != expected)
+      fail(std::string(fn) + ": values has incorrect size, expected " + list_text(expected) +
+           ", got " + list_text(values.sizes));
+    const std::vector<int64_t> idx = ints_of(indices, fn, "indices");
+    for (int64_t d = 0; d < sparse_dim; ++d) {
+      for (int64_t j = 0; j < nnz; ++j) {
+        const int64_t v = idx[static_cast<size_t>(d * nnz + j)];
+        if (v < 0)
+          fail(std::string(fn) + ": found negative index " + std::to_string(v) + " for dim " +
+               std::to_string(d));
+        if (v >= size[static_cast<size_t>(d)])
+          fail(std::string(fn) + ": size is inconsistent with indices: for dim " +
+               std::to_string(d) + ", size is " + std::to_string(size[static_cast<size_t>(d)]) +
+               " but found index " + std::to_string(v));
+      }
     }
+    if (coalesced) check_coalesced(idx, sparse_dim, nnz);
+    TensorData t;
+    t.dtype = values.dtype;
+    t.layout = "sparse_coo";
+    t.sizes = std::move(size);
+    t.nnz = nnz;
+    t.is_coalesced = coalesced;
+    t.sparse_parts = {data[0]->tensor, data[1]->tensor};
     return tensor_node(std::move(t));
   }
 
   // is_coalesced=True is refused, as PyTorch 2.x's validation does, unless
   // the index columns are strictly increasing.
-  static void check_coalesced(const at::Tensor& indices) {
-    const at::Tensor idx = indices.contiguous();
-    const int64_t dims = idx.size(0), nnz = idx.size(1);
-    const int64_t* p = idx.data_ptr<int64_t>();
+  static void check_coalesced(const std::vector<int64_t>& p, int64_t dims, int64_t nnz) {
     for (int64_t j = 1; j < nnz; ++j) {
       int cmp = 0;
       for (int64_t d = 0; d < dims && cmp == 0; ++d) {
-        const int64_t a = p[d * nnz + j - 1], b = p[d * nnz + j];
+        const int64_t a = p[static_cast<size_t>(d * nnz + j - 1)];
+        const int64_t b = p[static_cast<size_t>(d * nnz + j)];
         cmp = a < b ? -1 : a > b ? 1 : 0;
       }
       if (cmp >= 0)
@@ -453,22 +527,79 @@ class TorchGlobals::Impl {
     }
   }
 
-  Node* sparse_compressed(const std::vector<Node*>& data, at::Layout layout, const char* fn) {
-    const at::Tensor& compressed = tensor_arg(data[0], fn, "compressed_indices");
-    const at::Tensor& plain = tensor_arg(data[1], fn, "plain_indices");
-    const at::Tensor& values = tensor_arg(data[2], fn, "values");
+  // _validate_sparse_compressed_tensor_args: the index dtypes and shapes,
+  // the compressed indices (0 first, nnz last, never decreasing) and the
+  // plain indices (inside the size), batch by batch.
+  Node* sparse_compressed(const std::vector<Node*>& data, const std::string& layout,
+                          const char* fn) {
+    const TensorData& compressed = tensor_arg(data[0], fn, "compressed_indices");
+    const TensorData& plain = tensor_arg(data[1], fn, "plain_indices");
+    const TensorData& values = tensor_arg(data[2], fn, "values");
     auto size = sparse_size(data[3], fn);
     check_dense(compressed, fn, "compressed_indices");
     check_dense(plain, fn, "plain_indices");
     check_dense(values, fn, "values");
-    at::Tensor t;
-    try {
-      at::_validate_sparse_compressed_tensor_args(compressed, plain, values, size, layout);
-      t = at::_sparse_compressed_tensor_unsafe(compressed, plain, values, size,
-                                               values.options().layout(layout));
-    } catch (const c10::Error& e) {
-      fail(std::string(fn) + ": " + c10_message(e));
+    const std::string f = fn;
+    if ((compressed.dtype != "int32" && compressed.dtype != "int64") ||
+        compressed.dtype != plain.dtype)
+      fail(f + ": compressed_indices and plain_indices must both be int32 or both int64 tensors");
+    if (compressed.dim() < 1 || plain.dim() != compressed.dim())
+      fail(f + ": compressed_indices and plain_indices must have the same number of dimensions");
+    const int64_t batch = compressed.dim() - 1;
+    const bool blocked = layout == "sparse_bsr" || layout == "sparse_bsc";
+    const bool row = layout == "sparse_csr" || layout == "sparse_bsr";
+    if (static_cast<int64_t>(size.size()) < batch + 2 ||
+        values.dim() < batch + 1 + (blocked ? 2 : 0))
+      fail(f + ": size and values do not fit the indices' " + std::to_string(batch) +
+           " batch dimensions");
+    for (int64_t d = 0; d < batch; ++d) {
+      const auto k = static_cast<size_t>(d);
+      if (compressed.sizes[k] != size[k] || plain.sizes[k] != size[k] || values.sizes[k] != size[k])
+        fail(f + ": the batch sizes of the indices, values and size differ");
     }
+    const auto b = static_cast<size_t>(batch);
+    const int64_t block_rows = blocked ? values.sizes[b + 1] : 1;
+    const int64_t block_cols = blocked ? values.sizes[b + 2] : 1;
+    if (block_rows <= 0 || block_cols <= 0 || size[b] % block_rows != 0 ||
+        size[b + 1] % block_cols != 0)
+      fail(f + ": the blocksize does not divide the size");
+    const int64_t n_compressed = row ? size[b] / block_rows : size[b + 1] / block_cols;
+    const int64_t n_plain = row ? size[b + 1] / block_cols : size[b] / block_rows;
+    const int64_t nnz = plain.sizes[b];
+    if (compressed.sizes[b] != n_compressed + 1)
+      fail(f + ": compressed_indices.shape[-1] must be " + std::to_string(n_compressed + 1) +
+           ", but got " + std::to_string(compressed.sizes[b]));
+    if (values.sizes[b] != nnz)
+      fail(f + ": values.shape[" + std::to_string(batch) + "] must be nnz " + std::to_string(nnz) +
+           ", but got " + std::to_string(values.sizes[b]));
+    const std::vector<int64_t> c = ints_of(compressed, fn, "compressed_indices");
+    const std::vector<int64_t> p = ints_of(plain, fn, "plain_indices");
+    // LibTorch's messages, which name the layout's own indices
+    const char* ci = row ? "crow_indices" : "ccol_indices";
+    const char* pi = row ? "col_indices" : "row_indices";
+    const char* dim = row ? "ncols" : "nrows";
+    const auto unsatisfied = [&](const std::string& condition) {
+      fail(fmt::format("{}: `{}` is not satisfied.", fn, condition));
+    };
+    const size_t per_c = static_cast<size_t>(n_compressed + 1), per_p = static_cast<size_t>(nnz);
+    for (size_t batch_k = 0; per_c > 0 && batch_k < c.size() / per_c; ++batch_k) {
+      const int64_t* cb = c.data() + batch_k * per_c;
+      if (cb[0] != 0) unsatisfied(fmt::format("{}[..., 0] == 0", ci));
+      if (cb[per_c - 1] != nnz) unsatisfied(fmt::format("{}[..., -1] == nnz", ci));
+      for (size_t k = 1; k < per_c; ++k)
+        if (cb[k] < cb[k - 1] || cb[k] - cb[k - 1] > n_plain)
+          unsatisfied(fmt::format("0 <= {0}[..., 1:] - {0}[..., :-1] <= {1}", ci, dim));
+      for (size_t k = 0; k < per_p; ++k) {
+        const int64_t v = p[batch_k * per_p + k];
+        if (v < 0 || v >= n_plain) unsatisfied(fmt::format("0 <= {} < {}", pi, dim));
+      }
+    }
+    TensorData t;
+    t.dtype = values.dtype;
+    t.layout = layout;
+    t.sizes = std::move(size);
+    t.nnz = nnz;
+    t.sparse_parts = {data[0]->tensor, data[1]->tensor, data[2]->tensor};
     return tensor_node(std::move(t));
   }
 
@@ -509,42 +640,49 @@ class TorchGlobals::Impl {
     if (*location != "cpu")
       fail("storage data/" + shown + " is on device '" + printable(*location) +
            "'; only CPU storages can be loaded");
-    at::ScalarType dtype = type->dtype;
+    const DtypeName& dtype = *type->dtype;
     int64_t nbytes;
-    if (__builtin_mul_overflow(numel, static_cast<int64_t>(c10::elementSize(dtype)), &nbytes))
+    if (__builtin_mul_overflow(numel, static_cast<int64_t>(dtype.itemsize), &nbytes))
       fail("storage data/" + shown + ": size overflows");
     Record rec = records_(key);
-    if (rec.size < static_cast<uint64_t>(nbytes))
-      fail("storage record data/" + shown + " has " + std::to_string(rec.size) + " bytes but " +
-           std::to_string(numel) + " elements of " + c10::toString(dtype) + " need " +
+    if (rec.data->nbytes < static_cast<uint64_t>(nbytes))
+      fail("storage record data/" + shown + " has " + std::to_string(rec.data->nbytes) +
+           " bytes but " + std::to_string(numel) + " elements of " + dtype.c10 + " need " +
            std::to_string(nbytes));
+    std::shared_ptr<const Storage> storage = rec.data;
     // A file written on a big-endian machine (its byteorder record says so):
     // PyTorch 2.x swaps each element's bytes by the storage's dtype (for
     // complex numbers each half; an UntypedStorage, uint8, stays as it is).
-    if (rec.byteswap && nbytes > 0) {
-      size_t width = c10::elementSize(dtype);
-      if (at::isComplexType(dtype)) width /= 2;
-      auto* b = static_cast<unsigned char*>(rec.data.get());
-      if (width > 1)
-        for (int64_t k = 0; k + static_cast<int64_t>(width) <= nbytes;
-             k += static_cast<int64_t>(width))
-          std::reverse(b + k, b + k + width);
+    size_t width = dtype.itemsize;
+    if (dtype.values == Values::Plain && value_kind(dtype.element) == ValueKind::Complex)
+      width /= 2;
+    if (rec.byteswap && nbytes > 0 && width > 1) {
+      auto bytes = std::make_shared<std::vector<unsigned char>>(
+          storage->data, storage->data + static_cast<size_t>(nbytes));
+      unsigned char* b = bytes->data();
+      for (int64_t k = 0; k + static_cast<int64_t>(width) <= nbytes;
+           k += static_cast<int64_t>(width))
+        std::reverse(b + k, b + k + width);
+      auto swapped = std::make_shared<Storage>();
+      swapped->data = bytes->data();
+      swapped->nbytes = bytes->size();
+      swapped->owner = bytes;
+      storage = std::move(swapped);
     }
-    if (dtype == at::kBool) {
-      const auto* b = static_cast<const unsigned char*>(rec.data.get());
+    if (dtype.element == ElementType::Bool && dtype.values == Values::Plain) {
+      const unsigned char* b = storage->data;
       for (int64_t k = 0; k < nbytes; ++k)
         if (b[k] > 1)
           fail("storage record data/" + shown + " holds an invalid bool byte " +
                std::to_string(b[k]));
     }
     Node* n = make(Kind::Storage);
-    n->dtype = dtype;
+    n->dtype = &dtype;
     n->flag = type->flag;  // an UntypedStorage
     n->i = numel;
     n->nbytes = static_cast<uint64_t>(nbytes);
     n->s = shown;
-    n->storage = c10::Storage(c10::Storage::use_byte_size_t(), static_cast<size_t>(nbytes),
-                              std::move(rec.data), /*allocator=*/nullptr, /*resizable=*/false);
+    n->storage = std::move(storage);
     storages_[key] = n;
     return n;
   }

@@ -7,8 +7,6 @@
 // torch_globals.cpp.
 #include "pyrepr/unpickler.hpp"
 
-#include <c10/util/Exception.h>
-
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -592,17 +590,11 @@ class Unpickler {
 
 Object unpickle(const char* data, size_t size, const RecordLoader& records,
                 const UnpickleLimits& limits) {
-  // Building some tensors warns on stderr (2.14: "quantized tensor creation
-  // functions ... are deprecated"; 1.13: "Sparse CSR tensor support is in
-  // beta state"), where Python's torch.load warns through its warnings module.
-  QuietTorchWarnings quiet;
   try {
     Unpickler u(reinterpret_cast<const unsigned char*>(data), size, records, limits);
     return u.run();
   } catch (const LoadError&) {
     throw;
-  } catch (const c10::Error& e) {
-    fail(c10_message(e));
   } catch (const std::bad_alloc&) {
     fail("out of memory");
   }

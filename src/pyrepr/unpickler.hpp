@@ -10,23 +10,23 @@
 // read throws pyrepr::LoadError (the message does not name a file).
 #pragma once
 
-#include <c10/core/Allocator.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "pyrepr/load.hpp"
 #include "pyrepr/object.hpp"
 #include "pyrepr/python_int.hpp"  // long_to_decimal (unit-tested)
+#include "pyrepr/tensor_data.hpp"
 
 namespace pyrepr::detail {
 
-// The bytes of one storage record of the archive ("data/<key>").
+// The bytes of one storage record of the archive ("data/<key>"), read only
+// where they are used.
 struct Record {
-  at::DataPtr data;  // writable: swapped in place when byteswap is set
-  size_t size = 0;
+  std::shared_ptr<const Storage> data;
   bool byteswap = false;  // the archive was written on a big-endian machine
 };
 // Returns the record "data/<key>"; throws LoadError when there is none.

@@ -1,8 +1,6 @@
 // ptcat: print torch.save files as Python's print(torch.load(FILE)) does,
-// byte for byte, under the print options given on the command line.
-#include <ATen/core/Tensor.h>
-#include <c10/util/Exception.h>
-
+// byte for byte, under the print options given on the command line. It
+// links only pyrepr's core: no LibTorch.
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <cerrno>
@@ -13,6 +11,7 @@
 #include <exception>
 #include <iostream>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +19,7 @@
 #include "pyrepr/load.hpp"
 #include "pyrepr/object.hpp"
 #include "pyrepr/options.hpp"
+#include "pyrepr/torch_names.hpp"
 #include "pyrepr/versions.hpp"
 
 namespace {
@@ -124,10 +124,12 @@ void require_grad(pyrepr::Object& obj) {
   auto& v = obj.value();
   if (auto* t = std::get_if<pyrepr::TensorValue>(&v)) {
     // Python's Tensor.requires_grad_ checks the dtype itself, with this message.
-    at::ScalarType st = t->tensor.scalar_type();
-    if (!at::isFloatingType(st) && !at::isComplexType(st))
+    const pyrepr::detail::DtypeName* d = pyrepr::detail::find_dtype(t->tensor->dtype);
+    if (!d || !pyrepr::detail::is_floating_or_complex(*d))
       throw std::runtime_error("only Tensors of floating point dtype can require gradients");
-    t->tensor.requires_grad_(true);
+    auto copy = std::make_shared<pyrepr::TensorData>(*t->tensor);
+    copy->requires_grad = true;
+    t->tensor = std::move(copy);
   } else if (auto* l = std::get_if<pyrepr::List>(&v)) {
     for (auto& x : *l) require_grad(x);
   } else if (auto* tu = std::get_if<pyrepr::Tuple>(&v)) {
@@ -220,9 +222,6 @@ int run(int argc, char** argv) {
   pyrepr::PrintOptions options = args.apply_to(pyrepr::get_printoptions());
   options.rules = rules;
   pyrepr::set_printoptions(options);
-  // stderr is for the error lines: LibTorch's warnings (printing a complex32
-  // tensor warns that ComplexHalf is experimental) are dropped.
-  pyrepr::QuietTorchWarnings quiet;
 
   int status = 0;
   for (const auto& path : files) {
@@ -232,8 +231,6 @@ int run(int argc, char** argv) {
       render(out, path, requires_grad);
     } catch (const pyrepr::LoadError& e) {
       error = first_line(e.what());  // already names the file
-    } catch (const c10::Error& e) {
-      error = path + ": " + first_line(e.what_without_backtrace());
     } catch (const std::exception& e) {
       error = path + ": " + first_line(e.what());
     }
@@ -258,8 +255,6 @@ int run(int argc, char** argv) {
 int main(int argc, char** argv) {
   try {
     return run(argc, argv);
-  } catch (const c10::Error& e) {
-    std::cerr << "ptcat: error: " << first_line(e.what_without_backtrace()) << "\n";
   } catch (const std::exception& e) {
     std::cerr << "ptcat: error: " << first_line(e.what()) << "\n";
   } catch (...) {

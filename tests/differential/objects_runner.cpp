@@ -16,8 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include "pyrepr/core.hpp"
 #include "pyrepr/load.hpp"
-#include "pyrepr/object.hpp"
 #include "pyrepr/options.hpp"
 #include "pyrepr/versions.hpp"
 #include "rule_flags.hpp"

@@ -12,8 +12,8 @@
 #include <exception>
 #include <string>
 
+#include "pyrepr/core.hpp"
 #include "pyrepr/load.hpp"
-#include "pyrepr/object.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string bytes(reinterpret_cast<const char*>(data), size);

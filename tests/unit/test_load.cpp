@@ -12,7 +12,7 @@
 #include "catch.hpp"
 
 #include "pyrepr/load.hpp"
-#include "pyrepr/object.hpp"
+#include "pyrepr/pyrepr.hpp"
 #include "pyrepr/torch_features.hpp"
 #include "pyrepr/unpickler.hpp"
 
@@ -130,9 +130,12 @@ Object run(const std::string& pickle, const Records& records = {},
     auto it = records.find(key);
     if (it == records.end()) throw LoadError("missing storage record 'data/" + key + "'");
     pyrepr::detail::Record r;
-    r.data = c10::GetCPUAllocator()->allocate(it->second.size());
-    if (!it->second.empty()) std::memcpy(r.data.get(), it->second.data(), it->second.size());
-    r.size = it->second.size();
+    auto bytes = std::make_shared<std::string>(it->second);
+    auto storage = std::make_shared<pyrepr::Storage>();
+    storage->data = reinterpret_cast<const unsigned char*>(bytes->data());
+    storage->nbytes = bytes->size();
+    storage->owner = bytes;
+    r.data = std::move(storage);
     r.byteswap = byteswap;
     return r;
   };
@@ -149,7 +152,7 @@ std::string load_error(const std::string& pickle, const Records& records = {},
   return "(no error)";
 }
 
-const at::Tensor& tensor_of(const Object& o) { return o.as<pyrepr::TensorValue>().tensor; }
+at::Tensor tensor_of(const Object& o) { return pyrepr::to_torch(o.as<pyrepr::TensorValue>()); }
 
 // Pickle text that pushes {key: value} (a tensor's metadata in PyTorch 2.x).
 std::string meta(const std::string& key, bool value) {
@@ -521,23 +524,31 @@ TEST_CASE("PyTorch 2.x: _rebuild_tensor_v3 reads an UntypedStorage as its dtype"
             .item<int64_t>() == 2);
 }
 
-TEST_CASE("PyTorch 2.x dtypes: read when this LibTorch has them, one error line when not",
+TEST_CASE("PyTorch 2.x dtypes: read and printed by the core; an at::Tensor when LibTorch has them",
           "[load]") {
   Records rec{{"0", bytes_of<uint16_t>({1, 65535})}, {"8", std::string("\x38\xc0", 2)}};
   const std::string u16 = P().tensor_v3("uint16", "0", 4, 0, {2}, {1}).done();
   const std::string f8 = P().tensor_v3("float8_e4m3fn", "8", 2, 0, {2}, {1}).done();
+  const pyrepr::PrintOptions options = pyrepr::get_printoptions();
+  CHECK(pyrepr::repr(*run(u16, rec).as<pyrepr::TensorValue>().tensor, options) ==
+        "tensor([    1, 65535], dtype=torch.uint16)");
+  // 0x38 = 1.0, 0xc0 = -2.0
+  CHECK(pyrepr::repr(*run(f8, rec).as<pyrepr::TensorValue>().tensor, options) ==
+        "tensor([ 1., -2.], dtype=torch.float8_e4m3fn)");
 #if PYREPR_TORCH_AT_LEAST(2, 3)
   const at::Tensor u = tensor_of(run(u16, rec));
   CHECK(std::string(c10::toString(u.scalar_type())) == "UInt16");
   CHECK(at::equal(u.to(at::kLong), at::tensor({1, 65535}, at::kLong)));
   const at::Tensor f = tensor_of(run(f8, rec));
   CHECK(std::string(c10::toString(f.scalar_type())) == "Float8_e4m3fn");
-  CHECK(at::equal(f.to(at::kFloat), at::tensor({1.f, -2.f})));  // 0x38 = 1.0, 0xc0 = -2.0
+  CHECK(at::equal(f.to(at::kFloat), at::tensor({1.f, -2.f})));
 #else
-  CHECK_THAT(load_error(u16, rec), Catch::StartsWith("dtype torch.uint16 is not supported by "
-                                                     "this build: its LibTorch ("));
-  CHECK_THAT(load_error(u16, rec), Catch::Contains("has no UInt16 tensors"));
-  CHECK_THAT(load_error(f8, rec), Catch::Contains("dtype torch.float8_e4m3fn is not supported"));
+  CHECK_THROWS_WITH(tensor_of(run(u16, rec)),
+                    Catch::StartsWith("dtype torch.uint16 is not supported by this build: its "
+                                      "LibTorch (") &&
+                        Catch::Contains("has no UInt16 tensors"));
+  CHECK_THROWS_WITH(tensor_of(run(f8, rec)),
+                    Catch::Contains("dtype torch.float8_e4m3fn is not supported"));
 #endif
   // a dtype as a value is printed by name, whatever the LibTorch has
   CHECK(run(P().global("torch", "float8_e5m2").done()).as<pyrepr::Global>().name == "float8_e5m2");

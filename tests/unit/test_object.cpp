@@ -12,8 +12,8 @@
 #include <string>
 #include "catch.hpp"
 
-#include "pyrepr/object.hpp"
 #include "pyrepr/options.hpp"
+#include "pyrepr/pyrepr.hpp"
 #include "pyrepr/tensor_str.hpp"
 
 using pyrepr::BigInt;

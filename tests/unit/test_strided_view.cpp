@@ -12,7 +12,7 @@
 
 #include "catch.hpp"
 #include "pyrepr/strided_view.hpp"
-#include "pyrepr/torch_names.hpp"
+#include "pyrepr/torch_scalar_types.hpp"
 
 namespace {
 

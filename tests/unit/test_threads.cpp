@@ -18,8 +18,8 @@
 #include <vector>
 #include "catch.hpp"
 
-#include "pyrepr/object.hpp"
 #include "pyrepr/options.hpp"
+#include "pyrepr/pyrepr.hpp"
 #include "pyrepr/tensor_str.hpp"
 
 namespace {

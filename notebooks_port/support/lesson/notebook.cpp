@@ -79,7 +79,7 @@ class Dump {
   template <class F>
   static void for_each_tensor(const std::string& name, const pyrepr::Object& obj, const F& f) {
     if (obj.is<pyrepr::TensorValue>()) {
-      const at::Tensor& t = obj.as<pyrepr::TensorValue>().tensor;
+      const at::Tensor t = pyrepr::to_torch(obj.as<pyrepr::TensorValue>());
       if (t.defined()) f(name, t);
     } else if (obj.is<pyrepr::List>()) {
       const auto& list = obj.as<pyrepr::List>();

@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "pyrepr/object.hpp"
+#include "pyrepr/pyrepr.hpp"
 #include "pyrepr/versions.hpp"
 
 namespace lesson {

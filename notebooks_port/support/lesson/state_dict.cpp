@@ -9,7 +9,8 @@
 #include <vector>
 
 #include "pyrepr/load.hpp"
-#include "pyrepr/object.hpp"
+#include "pyrepr/pyrepr.hpp"
+#include "pyrepr/tensor_str.hpp"
 
 namespace lesson {
 namespace {
@@ -45,12 +46,13 @@ StateDict read_state_dict(const std::string& path) {
         key_obj.is<std::string>() ? key_obj.as<std::string>() : pyrepr::repr(key_obj);
     if (!value.is<pyrepr::TensorValue>())
       throw std::invalid_argument("'" + key + "' is not a tensor");
-    const at::Tensor& t = value.as<pyrepr::TensorValue>().tensor;
-    if (!t.defined() || t.layout() != at::kStrided || t.is_quantized() ||
-        !at::isFloatingType(t.scalar_type())) {
+    const pyrepr::TensorData& data = *value.as<pyrepr::TensorValue>().tensor;
+    const bool floating = data.dtype == "float32" || data.dtype == "float64" ||
+                          data.dtype == "float16" || data.dtype == "bfloat16";
+    if (data.layout != "strided" || !data.qscheme.empty() || !floating) {
       throw std::invalid_argument("'" + key + "' is not a dense floating-point tensor");
     }
-    state.emplace_back(key, t);
+    state.emplace_back(key, pyrepr::to_torch(data));
   }
   return state;
 }

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "pyrepr/object.hpp"
+#include "pyrepr/pyrepr.hpp"
 
 namespace lesson {
 

@@ -1,10 +1,7 @@
-// Validation of a zip archive before PyTorchStreamReader reads it (see
-// zip_check.hpp). Follows APPNOTE.TXT (the zip format) as far as miniz, the
-// reader inside LibTorch, uses it: the end of central directory record (and
-// its zip64 form), the central directory, and each entry's local header.
-#include "pyrepr/zip_check.hpp"
+// The zip archive of a torch.save file (see archive.hpp).
+#include "pyrepr/archive.hpp"
 
-#include <caffe2/serialize/versions.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cctype>
@@ -12,17 +9,12 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
 #include "pyrepr/load.hpp"
-
-// miniz, inside LibTorch (PyTorchStreamReader reads with it), exports its
-// raw inflate; there is no header for it. Returns the bytes written or
-// (size_t)-1.
-extern "C" size_t tinfl_decompress_mem_to_mem(void* out, size_t out_len, const void* in,
-                                              size_t in_len, int flags);
 
 namespace pyrepr::detail {
 namespace {
@@ -53,15 +45,36 @@ uint64_t le(const unsigned char* p, int n) {
   return v;
 }
 
-// Reads exactly n bytes at pos, or fails.
-std::vector<unsigned char> read_at(const caffe2::serialize::ReadAdapterInterface& in, uint64_t pos,
-                                   uint64_t n, const char* what) {
-  const uint64_t size = in.size();
+// The file's n bytes at pos, or fails.
+const unsigned char* read_at(const Storage& in, uint64_t pos, uint64_t n, const char* what) {
+  const uint64_t size = in.nbytes;
   if (pos > size || n > size - pos) corrupt(std::string(what) + " lies beyond the end of the file");
-  std::vector<unsigned char> buf(static_cast<size_t>(n));
-  if (n > 0 && in.read(pos, buf.data(), buf.size(), what) != buf.size())
-    corrupt(std::string("cannot read ") + what);
-  return buf;
+  return in.data + pos;
+}
+
+// Raw deflate (zip method 8) of `in` into exactly `out_len` bytes, or false.
+bool inflate_exact(const unsigned char* in, uint64_t in_len, unsigned char* out, uint64_t out_len) {
+  z_stream zs{};
+  if (inflateInit2(&zs, -MAX_WBITS) != Z_OK) return false;
+  constexpr uint64_t kChunk = uint64_t{1} << 30;  // avail_in/avail_out are 32-bit
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    const auto in_chunk = static_cast<uInt>(std::min(in_len, kChunk));
+    const auto out_chunk = static_cast<uInt>(std::min(out_len, kChunk));
+    zs.next_in = const_cast<unsigned char*>(in);  // zlib's API is not const
+    zs.avail_in = in_chunk;
+    zs.next_out = out;
+    zs.avail_out = out_chunk;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    const uint64_t used_in = in_chunk - zs.avail_in, used_out = out_chunk - zs.avail_out;
+    in += used_in;
+    in_len -= used_in;
+    out += used_out;
+    out_len -= used_out;
+    if (used_in == 0 && used_out == 0) break;  // no progress: truncated or too long
+  }
+  inflateEnd(&zs);
+  return rc == Z_STREAM_END && out_len == 0;
 }
 
 bool iequal(const std::string& a, const std::string& b) {  // miniz looks names up case-blind
@@ -71,11 +84,7 @@ bool iequal(const std::string& a, const std::string& b) {  // miniz looks names 
          });
 }
 
-// One central directory entry, as far as the checks need it.
-struct Entry {
-  std::string name;
-  uint64_t method = 0, comp = 0, uncomp = 0, data_pos = 0;
-};
+using Entry = Archive::Entry;
 
 constexpr uint64_t kEocdSize = 22;
 constexpr uint64_t kCentralHeaderSize = 46;
@@ -83,17 +92,22 @@ constexpr uint64_t kLocalHeaderSize = 30;
 // Deflate cannot expand one byte into more than 1032 (RFC 1951: a length
 // 258 copy in a 2-bit code at best); the slack covers the block headers.
 constexpr uint64_t kMaxDeflateRatio = 1032;
+// The torch.save format versions PyTorchStreamReader reads
+// (caffe2/serialize/versions.h, the same in 1.13, 2.6 and 2.14).
+constexpr uint64_t kMinSupportedFileFormatVersion = 1;
+constexpr uint64_t kMaxSupportedFileFormatVersion = 10;
 
 }  // namespace
 
-void check_zip(const caffe2::serialize::ReadAdapterInterface& in) {
-  const uint64_t size = in.size();
+Archive::Archive(Storage file) : file_(std::move(file)) {
+  const Storage& in = file_;
+  const uint64_t size = in.nbytes;
   if (size < kEocdSize) corrupt("too short for a zip archive (" + std::to_string(size) + " bytes)");
 
   // The end of central directory record: the last "PK\5\6" within the final
   // 64 KiB (its comment is at most 65535 bytes).
   const uint64_t tail_len = std::min<uint64_t>(size, kEocdSize + 0xffff);
-  const auto tail = read_at(in, size - tail_len, tail_len, "the end of the archive");
+  const unsigned char* tail = read_at(in, size - tail_len, tail_len, "the end of the archive");
   uint64_t eocd = UINT64_MAX;
   for (uint64_t i = tail_len - kEocdSize + 1; i-- > 0;) {
     if (tail[i] == 'P' && tail[i + 1] == 'K' && tail[i + 2] == 5 && tail[i + 3] == 6) {
@@ -102,7 +116,7 @@ void check_zip(const caffe2::serialize::ReadAdapterInterface& in) {
     }
   }
   if (eocd == UINT64_MAX) corrupt("no end of central directory record");
-  const unsigned char* e = tail.data() + eocd;
+  const unsigned char* e = tail + eocd;
   const uint64_t eocd_pos = size - tail_len + eocd;
   uint64_t entries = le(e + 10, 2);
   uint64_t entries_here = le(e + 8, 2);
@@ -116,20 +130,22 @@ void check_zip(const caffe2::serialize::ReadAdapterInterface& in) {
   // 32-bit ones say. (The entries miniz sees must be the ones checked here.)
   constexpr uint64_t kLocatorSize = 20, kZip64Size = 56;
   if (eocd_pos >= kLocatorSize + kZip64Size) {
-    const auto loc = read_at(in, eocd_pos - kLocatorSize, kLocatorSize, "the zip64 locator");
-    if (le(loc.data(), 4) == 0x07064b50) {
-      const uint64_t rec_pos = le(loc.data() + 8, 8);
+    const unsigned char* loc =
+        read_at(in, eocd_pos - kLocatorSize, kLocatorSize, "the zip64 locator");
+    if (le(loc, 4) == 0x07064b50) {
+      const uint64_t rec_pos = le(loc + 8, 8);
       if (rec_pos > size - kZip64Size) corrupt("the zip64 record lies beyond the end of the file");
-      const auto rec = read_at(in, rec_pos, kZip64Size, "the zip64 end of central directory");
-      if (le(rec.data(), 4) == 0x06064b50) {
-        if (le(rec.data() + 4, 8) < kZip64Size - 12) corrupt("bad zip64 end of central directory");
-        if (le(loc.data() + 16, 4) != 1) corrupt("multi-disk archives are not supported");
-        entries = le(rec.data() + 32, 8);
-        entries_here = le(rec.data() + 24, 8);
-        this_disk = le(rec.data() + 16, 4);
-        dir_disk = le(rec.data() + 20, 4);
-        dir_size = le(rec.data() + 40, 8);
-        dir_pos = le(rec.data() + 48, 8);
+      const unsigned char* rec =
+          read_at(in, rec_pos, kZip64Size, "the zip64 end of central directory");
+      if (le(rec, 4) == 0x06064b50) {
+        if (le(rec + 4, 8) < kZip64Size - 12) corrupt("bad zip64 end of central directory");
+        if (le(loc + 16, 4) != 1) corrupt("multi-disk archives are not supported");
+        entries = le(rec + 32, 8);
+        entries_here = le(rec + 24, 8);
+        this_disk = le(rec + 16, 4);
+        dir_disk = le(rec + 20, 4);
+        dir_size = le(rec + 40, 8);
+        dir_pos = le(rec + 48, 8);
       }
     }
   }
@@ -141,8 +157,8 @@ void check_zip(const caffe2::serialize::ReadAdapterInterface& in) {
   if (entries > dir_size / kCentralHeaderSize)
     corrupt("the central directory is too small for " + std::to_string(entries) + " entries");
 
-  const auto dir = read_at(in, dir_pos, dir_size, "the central directory");
-  std::vector<Entry> list;
+  const unsigned char* dir = read_at(in, dir_pos, dir_size, "the central directory");
+  std::vector<Entry>& list = entries_;
   list.reserve(static_cast<size_t>(entries));
   uint64_t p = 0;
   for (uint64_t k = 0; k < entries; ++k) {
@@ -202,10 +218,9 @@ void check_zip(const caffe2::serialize::ReadAdapterInterface& in) {
     if (method == 8 && uncomp / kMaxDeflateRatio > comp + 1)
       corrupt("entry '" + shown(name) + "' claims " + std::to_string(uncomp) + " bytes from " +
               std::to_string(comp) + " compressed bytes");
-    const auto lh = read_at(in, local, kLocalHeaderSize, "a local file header");
-    if (le(lh.data(), 4) != 0x04034b50) corrupt("bad local header for '" + shown(name) + "'");
-    const uint64_t data_pos =
-        local + kLocalHeaderSize + le(lh.data() + 26, 2) + le(lh.data() + 28, 2);
+    const unsigned char* lh = read_at(in, local, kLocalHeaderSize, "a local file header");
+    if (le(lh, 4) != 0x04034b50) corrupt("bad local header for '" + shown(name) + "'");
+    const uint64_t data_pos = local + kLocalHeaderSize + le(lh + 26, 2) + le(lh + 28, 2);
     if (data_pos > size || comp > size - data_pos)
       corrupt("the data of '" + shown(name) + "' lies beyond the end of the file");
     list.push_back(Entry{std::move(name), method, comp, uncomp, data_pos});
@@ -219,7 +234,8 @@ void check_zip(const caffe2::serialize::ReadAdapterInterface& in) {
   if (slash == std::string::npos)
     throw LoadError("a zip archive, but not a torch.save file: '" + shown(first) +
                     "' is not in a folder");
-  const std::string folder = first.substr(0, slash + 1);
+  folder_ = first.substr(0, slash + 1);
+  const std::string& folder = folder_;
   std::unordered_set<std::string> seen;
   for (const Entry& entry : list) {
     std::string key = entry.name;
@@ -227,11 +243,7 @@ void check_zip(const caffe2::serialize::ReadAdapterInterface& in) {
     if (!seen.insert(std::move(key)).second)
       corrupt("the entry '" + shown(entry.name) + "' appears twice");
   }
-  auto find = [&](const std::string& record) -> const Entry* {
-    for (const Entry& entry : list)
-      if (iequal(entry.name, folder + record)) return &entry;
-    return nullptr;
-  };
+  auto find = [&](const std::string& record) { return this->find(record); };
   if (!find("data.pkl"))
     throw LoadError("a zip archive, but not a torch.save file: no " + shown(folder) +
                     "data.pkl in it");
@@ -241,18 +253,15 @@ void check_zip(const caffe2::serialize::ReadAdapterInterface& in) {
     throw LoadError("a zip archive, but not a torch.save file: no " + shown(folder) +
                     "version in it");
 
-  // The reader's constructor reads and checks the version record; when it
-  // throws there, it leaks miniz's state (its destructor never runs). So the
-  // record must be readable and a supported version before that. (Like
-  // PyTorch's miniz, which is built without CRC checks, no CRC is checked.)
+  // The version record, as PyTorchStreamReader checks it. (Like PyTorch's
+  // miniz, which is built without CRC checks, no CRC is checked.)
   const std::string what = "the version record '" + shown(version->name) + "'";
   if (version->uncomp > 64 || version->comp > 64) corrupt(what + " is too large");
-  const auto stored = read_at(in, version->data_pos, version->comp, "the version record");
+  const unsigned char* stored = read_at(in, version->data_pos, version->comp, "the version record");
   std::vector<unsigned char> text(static_cast<size_t>(version->uncomp));
   if (version->method == 0) {
-    text = stored;
-  } else if (tinfl_decompress_mem_to_mem(text.data(), text.size(), stored.data(), stored.size(),
-                                         0) != text.size()) {
+    text.assign(stored, stored + version->comp);
+  } else if (!inflate_exact(stored, version->comp, text.data(), text.size())) {
     corrupt(what + " does not inflate");
   }
   // As caffe2::stoull (std::stoull) parses it.
@@ -261,12 +270,43 @@ void check_zip(const caffe2::serialize::ReadAdapterInterface& in) {
   char* end = nullptr;
   const unsigned long long v = std::strtoull(digits.c_str(), &end, 10);
   if (end == digits.c_str() || errno == ERANGE ||
-      digits.find('-') < digits.find_first_of("0123456789") ||
-      v < caffe2::serialize::kMinSupportedFileFormatVersion ||
-      v > caffe2::serialize::kMaxSupportedFileFormatVersion)
-    throw LoadError("unsupported torch.save format version '" + shown(digits) + "' (supported: " +
-                    std::to_string(caffe2::serialize::kMinSupportedFileFormatVersion) + " to " +
-                    std::to_string(caffe2::serialize::kMaxSupportedFileFormatVersion) + ")");
+      digits.find('-') < digits.find_first_of("0123456789") || v < kMinSupportedFileFormatVersion ||
+      v > kMaxSupportedFileFormatVersion)
+    throw LoadError("unsupported torch.save format version '" + shown(digits) +
+                    "' (supported: " + std::to_string(kMinSupportedFileFormatVersion) + " to " +
+                    std::to_string(kMaxSupportedFileFormatVersion) + ")");
+}
+
+const Entry* Archive::find(const std::string& name) const {
+  for (const Entry& entry : entries_)
+    if (iequal(entry.name, folder_ + name)) return &entry;
+  return nullptr;
+}
+
+bool Archive::has(const std::string& name) const { return find(name) != nullptr; }
+
+std::shared_ptr<const Storage> Archive::get(const std::string& name) const {
+  const Entry* e = find(name);
+  if (!e) throw LoadError("no record '" + shown(folder_ + name) + "' in the archive");
+  auto out = std::make_shared<Storage>();
+  if (e->method == 0) {
+    out->data = file_.data + e->data_pos;
+    out->nbytes = e->comp;
+    out->owner = file_.owner;
+    return out;
+  }
+  std::shared_ptr<std::vector<unsigned char>> bytes;
+  try {
+    bytes = std::make_shared<std::vector<unsigned char>>(static_cast<size_t>(e->uncomp));
+  } catch (const std::bad_alloc&) {
+    throw LoadError("cannot read record '" + shown(e->name) + "': out of memory");
+  }
+  if (!inflate_exact(file_.data + e->data_pos, e->comp, bytes->data(), e->uncomp))
+    corrupt("'" + shown(e->name) + "' does not inflate");
+  out->data = bytes->data();
+  out->nbytes = bytes->size();
+  out->owner = std::move(bytes);
+  return out;
 }
 
 }  // namespace pyrepr::detail

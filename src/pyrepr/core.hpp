@@ -1,0 +1,18 @@
+// pyrepr's core, which needs no LibTorch: Python values and print(), tensors
+// as TensorData (a strided view of bytes plus what the suffixes print), the
+// print options and release rules, and the torch.save reader.
+//
+//   pyrepr::Object, print, print_to, format_to, pretty  object.hpp
+//   pyrepr::TensorData, repr(tensor_data, options)    tensor_data.hpp
+//   set_printoptions, PrintArgs, PrintOptionsGuard     options.hpp
+//   Rules, parse_torch_version, parse_python_version   versions.hpp
+//   pyrepr::load (torch.save files), LoadError         load.hpp
+//
+// Link pyrepr::pyrepr (find_package(pyrepr) or add_subdirectory).
+#pragma once
+
+#include "pyrepr/load.hpp"
+#include "pyrepr/object.hpp"
+#include "pyrepr/options.hpp"
+#include "pyrepr/tensor_data.hpp"
+#include "pyrepr/versions.hpp"
