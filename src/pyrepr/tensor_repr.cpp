@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -214,7 +215,9 @@ void str_intern(Buffer& out, const TensorData& self, const PrintOptions& opts) {
   const std::string prefix = "tensor(";
   const int64_t indent = static_cast<int64_t>(prefix.size());
   std::vector<std::string> suffixes;
-  std::string body;
+  // the body is written straight into `out` after the prefix (a full print
+  // of a large tensor is megabytes: it is not copied)
+  std::function<void()> body;
 
   if (self.device != "cpu") suffixes.push_back("device='" + self.device + "'");
   const std::string default_complex = self.default_dtype == "float64" ? "complex128" : "complex64";
@@ -228,20 +231,25 @@ void str_intern(Buffer& out, const TensorData& self, const PrintOptions& opts) {
     suffixes.push_back("size=" + shape_tuple_str(self.sizes));
     if (!is_meta) suffixes.push_back(fmt::format("nnz={}", self.nnz));
     if (!has_default_dtype) suffixes.push_back(dtype_suffix);
-    body = sparse_part("indices=tensor(", part(self, 0), indent, opts) + ",\n" +
-           std::string(indent, ' ') + sparse_part("values=tensor(", part(self, 1), indent, opts);
+    body = [&] {
+      append(out, sparse_part("indices=tensor(", part(self, 0), indent, opts) + ",\n" +
+                      std::string(indent, ' ') +
+                      sparse_part("values=tensor(", part(self, 1), indent, opts));
+    };
   } else if (is_compressed(self.layout)) {
     suffixes.push_back("size=" + shape_tuple_str(self.sizes));
     suffixes.push_back(fmt::format("nnz={}", self.nnz));
     if (!has_default_dtype) suffixes.push_back(dtype_suffix);
     const bool row = self.layout == "sparse_csr" || self.layout == "sparse_bsr";
-    body = sparse_part(row ? "crow_indices=tensor(" : "ccol_indices=tensor(", part(self, 0), indent,
-                       opts) +
-           ",\n" + std::string(indent, ' ') +
-           sparse_part(row ? "col_indices=tensor(" : "row_indices=tensor(", part(self, 1), indent,
-                       opts) +
-           ",\n" + std::string(indent, ' ') +
-           sparse_part("values=tensor(", part(self, 2), indent, opts);
+    body = [&, row] {
+      append(out, sparse_part(row ? "crow_indices=tensor(" : "ccol_indices=tensor(", part(self, 0),
+                              indent, opts) +
+                      ",\n" + std::string(indent, ' ') +
+                      sparse_part(row ? "col_indices=tensor(" : "row_indices=tensor(",
+                                  part(self, 1), indent, opts) +
+                      ",\n" + std::string(indent, ' ') +
+                      sparse_part("values=tensor(", part(self, 2), indent, opts));
+    };
   } else if (!self.qscheme.empty()) {
     suffixes.push_back("size=" + shape_tuple_str(self.sizes));
     if (!has_default_dtype) suffixes.push_back(dtype_suffix);
@@ -257,22 +265,22 @@ void str_intern(Buffer& out, const TensorData& self, const PrintOptions& opts) {
       suffixes.push_back("zero_point=" + repr(*self.q_zero_points, opts));
       suffixes.push_back(fmt::format("axis={}", self.q_axis));
     }
-    body = tensor_str(self, indent, opts);
+    body = [&] { tensor_str(out, self, indent, opts); };
   } else if (is_meta) {
     suffixes.push_back("size=" + shape_tuple_str(self.sizes));
     if (st != self.default_dtype) suffixes.push_back(dtype_suffix);
-    body = "...";
+    body = [&] { append(out, "..."); };
   } else if (self.numel() == 0) {
     // Explicitly print the shape if it is not (0,), to match NumPy
     if (self.dim() != 1) suffixes.push_back("size=" + shape_tuple_str(self.sizes));
     if (st != self.default_dtype) suffixes.push_back(dtype_suffix);
-    body = "[]";
+    body = [&] { append(out, "[]"); };
   } else {
     if (opts.edgeitems == 0 && rules.edgeitems_zero_elides_all) {
       suffixes.push_back("size=" + shape_tuple_str(self.sizes));
     }
     if (!has_default_dtype) suffixes.push_back(dtype_suffix);
-    body = tensor_str(self, indent, opts);
+    body = [&] { tensor_str(out, self, indent, opts); };
   }
 
   if (self.layout != "strided") suffixes.push_back("layout=torch." + self.layout);
@@ -291,7 +299,7 @@ void str_intern(Buffer& out, const TensorData& self, const PrintOptions& opts) {
   }
 
   append(out, prefix);
-  append(out, body);
+  body();
   add_suffixes(out, suffixes, indent, /*force_newline=*/self.layout == "sparse_coo", opts);
 }
 
