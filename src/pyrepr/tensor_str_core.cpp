@@ -185,7 +185,8 @@ bool format_sci_exact(Buffer& out, double v, int precision) {
     // check is on the unrounded value: 9.9999999999999996e+30 rounds to
     // 10^16 with exponent 31, but its exponent is 30.
     const uint64_t lo = kPow10[precision], hi = 10 * lo;
-    u128 quotient = n / d;
+    // d is a power of two unless k < 0: then a shift divides (most values)
+    u128 quotient = k >= 0 ? n >> (e >= 0 ? 0 : -e) : n / d;
     if (quotient < lo) {
       --decimal_exp;
     } else if (quotient >= hi) {
