@@ -9,7 +9,9 @@
       FetchContent does), which must define only the library.
 
 Either way the consumer is configured without a build type, built, and run:
-it must print what Python prints for the same values.
+it must print what Python prints for the same values. Its second program,
+consumer_core, links only pyrepr::pyrepr: ldd must show no LibTorch in it, and
+it must print a torch.save file as Python's print(torch.load(f)) does.
 """
 import os
 import shutil
@@ -21,6 +23,13 @@ import torch
 print(repr(torch.arange(6, dtype=torch.float32).reshape(2, 3) / 3))
 print(str([1, 'two', 3.5]))
 '''
+
+SAVE = r'''
+import collections, sys, torch
+torch.manual_seed(0)
+torch.save(collections.OrderedDict(w=torch.randn(2, 3), b=torch.arange(3), note="lstm"), sys.argv[1])
+'''
+LOAD_PRINT = "import sys, torch; print(torch.load(sys.argv[1]))"
 
 
 def run(cmd, **kw):
@@ -46,7 +55,7 @@ def main():
     if mode == "installed":
         prefix = os.path.join(work, "prefix")
         run(["cmake", "--install", build, "--prefix", prefix])
-        for header in ("pyrepr.hpp", "object.hpp", "tensor_str.hpp"):
+        for header in ("pyrepr.hpp", "core.hpp", "object.hpp", "tensor_str.hpp"):
             if not os.path.exists(os.path.join(prefix, "include", "pyrepr", header)):
                 sys.exit("FAILED: the install has no include/pyrepr/" + header)
         configure.append("-DCMAKE_PREFIX_PATH=" + prefix)
@@ -59,7 +68,19 @@ def main():
                           check=True).stdout.decode()
     if got != want:
         sys.exit("FAILED: the consumer printed\n%s\nPython printed\n%s" % (got, want))
-    print("ok: the %s consumer prints what Python prints" % mode)
+    core = os.path.join(work, "build", "consumer_core")
+    libs = run(["ldd", core])
+    if "libtorch" in libs or "libc10" in libs:
+        sys.exit("FAILED: consumer_core, linked with pyrepr::pyrepr only, loads LibTorch:\n" + libs)
+    saved = os.path.join(work, "state.pt")
+    subprocess.run([sys.executable, "-c", SAVE, saved], check=True)
+    got = run([core, saved])
+    want = subprocess.run([sys.executable, "-c", LOAD_PRINT, saved], stdout=subprocess.PIPE,
+                          check=True).stdout.decode()
+    if got != want:
+        sys.exit("FAILED: consumer_core printed\n%s\nPython printed\n%s" % (got, want))
+    print("ok: the %s consumer prints what Python prints; consumer_core too, without LibTorch"
+          % mode)
     return 0
 
 
