@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
       const std::string name = get(d, "name").as<std::string>();
       const std::string expected = get(d, "expected").as<std::string>();
       const std::string op = get(d, "op").as<std::string>();
-      const auto& value = get(d, "tensor").as<pyrepr::TensorValue>();
+      const pyrepr::TensorValue value = get(d, "tensor").as<pyrepr::TensorValue>();
       // What `show` prints, or "" when this LibTorch lacks the case's dtype.
       const auto shown = [&](const std::function<std::string()>& show) -> std::string {
         try {
