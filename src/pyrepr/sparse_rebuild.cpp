@@ -142,8 +142,9 @@ TensorData sparse_compressed(const std::vector<Node*>& data, const std::string& 
   const int64_t n_compressed = row ? size[b] / block_rows : size[b + 1] / block_cols;
   const int64_t n_plain = row ? size[b + 1] / block_cols : size[b] / block_rows;
   const int64_t nnz = plain.sizes[b];
-  if (compressed.sizes[b] != n_compressed + 1)
-    fail(f + ": compressed_indices.shape[-1] must be " + std::to_string(n_compressed + 1) +
+  // (n_compressed + 1 could overflow: a size may be any int64)
+  if (compressed.sizes[b] - 1 != n_compressed)
+    fail(f + ": compressed_indices.shape[-1] must be " + std::to_string(n_compressed) + " + 1" +
          ", but got " + std::to_string(compressed.sizes[b]));
   if (values.sizes[b] != nnz)
     fail(f + ": values.shape[" + std::to_string(batch) + "] must be nnz " + std::to_string(nnz) +
@@ -157,7 +158,7 @@ TensorData sparse_compressed(const std::vector<Node*>& data, const std::string& 
   const auto unsatisfied = [&](const std::string& condition) {
     fail(fmt::format("{}: `{}` is not satisfied.", fn, condition));
   };
-  const size_t per_c = static_cast<size_t>(n_compressed + 1), per_p = static_cast<size_t>(nnz);
+  const auto per_c = static_cast<size_t>(compressed.sizes[b]), per_p = static_cast<size_t>(nnz);
   for (size_t batch_k = 0; per_c > 0 && batch_k < c.size() / per_c; ++batch_k) {
     const int64_t* cb = c.data() + batch_k * per_c;
     if (cb[0] != 0) unsatisfied(fmt::format("{}[..., 0] == 0", ci));

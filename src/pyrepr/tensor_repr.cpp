@@ -68,9 +68,24 @@ std::vector<int64_t> channel_of_each(const Elements& el, const std::vector<int64
 // per tensor float(scale) * float(q - zero_point) in float; per channel
 // (q - zero_point) * scale in double; with float qparams (q - zero_point) *
 // scale in float.
+// A zero point outside the integer type's range: LibTorch builds the tensor
+// but refuses to dequantize it (so to print it), with this message.
+void check_zero_point(double zp, const std::string& dtype, const char* kernel) {
+  const double lo = dtype == "quint8" ? 0 : dtype == "qint8" ? -128 : -2147483648.0;
+  const double hi = dtype == "quint8" ? 255 : dtype == "qint8" ? 127 : 2147483647.0;
+  if (zp > hi) {
+    throw std::runtime_error(fmt::format("{} zero_point {:.0f} is above upper bound.", kernel, zp));
+  }
+  if (zp < lo) {
+    throw std::runtime_error(fmt::format("{} zero_point {:.0f} is below lower bound.", kernel, zp));
+  }
+}
+
 void dequantize(Elements& el, const TensorData& t) {
   std::vector<double> out(el.ints.size());
   if (t.qscheme == "per_tensor_affine") {
+    check_zero_point(static_cast<double>(t.q_zero_point), t.dtype,
+                     "dequantize_tensor_per_tensor_affine");
     const auto scale = static_cast<float>(t.q_scale);
     for (size_t k = 0; k < out.size(); ++k) {
       out[k] = static_cast<double>(scale * static_cast<float>(el.ints[k] - t.q_zero_point));
@@ -80,6 +95,9 @@ void dequantize(Elements& el, const TensorData& t) {
     const std::vector<double> zps = detail::all_values(*t.q_zero_points);
     const std::vector<int64_t> channel = channel_of_each(el, t.sizes, t.q_axis);
     const bool float_qparams = t.qscheme == "per_channel_affine_float_qparams";
+    if (!float_qparams) {
+      for (double zp : zps) check_zero_point(zp, t.dtype, "dequantize_tensor_per_channel_affine");
+    }
     for (size_t k = 0; k < out.size(); ++k) {
       const auto c = static_cast<size_t>(channel[k]);
       if (float_qparams) {
@@ -330,7 +348,10 @@ std::vector<int64_t> all_ints(const TensorData& t) {
 
 int64_t TensorData::numel() const {
   int64_t n = 1;
-  for (int64_t s : sizes) n *= s;
+  for (int64_t s : sizes) {
+    if (s == 0) return 0;
+    if (__builtin_mul_overflow(n, s, &n)) n = INT64_MAX;  // (a sparse size may be any int64)
+  }
   return n;
 }
 

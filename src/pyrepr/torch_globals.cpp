@@ -1,6 +1,7 @@
 #include "pyrepr/torch_globals.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -301,7 +302,10 @@ class TorchGlobals::Impl {
       } else if (d.element == ElementType::Float32) {
         const auto f = static_cast<float>(values[k]);
         std::memcpy(p, &f, 4);
-      } else {
+      } else {  // int64 zero points: whole numbers that fit
+        constexpr double kLimit = 9223372036854775808.0;  // 2^63
+        if (!(values[k] >= -kLimit && values[k] < kLimit) || values[k] != std::floor(values[k]))
+          fail("_rebuild_qtensor: zero_points must be int64 values");
         const auto i = static_cast<int64_t>(values[k]);
         std::memcpy(p, &i, 8);
       }
