@@ -288,25 +288,22 @@ bool Archive::has(const std::string& name) const { return find(name) != nullptr;
 std::shared_ptr<const Storage> Archive::get(const std::string& name) const {
   const Entry* e = find(name);
   if (!e) throw LoadError("no record '" + shown(folder_ + name) + "' in the archive");
-  auto out = std::make_shared<Storage>();
   if (e->method == 0) {
+    auto out = std::make_shared<Storage>();
     out->data = file_.data + e->data_pos;
     out->nbytes = e->comp;
     out->owner = file_.owner;
     return out;
   }
-  std::shared_ptr<std::vector<unsigned char>> bytes;
+  std::vector<unsigned char> bytes;
   try {
-    bytes = std::make_shared<std::vector<unsigned char>>(static_cast<size_t>(e->uncomp));
+    bytes.resize(static_cast<size_t>(e->uncomp));
   } catch (const std::bad_alloc&) {
     throw LoadError("cannot read record '" + shown(e->name) + "': out of memory");
   }
-  if (!inflate_exact(file_.data + e->data_pos, e->comp, bytes->data(), e->uncomp))
+  if (!inflate_exact(file_.data + e->data_pos, e->comp, bytes.data(), e->uncomp))
     corrupt("'" + shown(e->name) + "' does not inflate");
-  out->data = bytes->data();
-  out->nbytes = bytes->size();
-  out->owner = std::move(bytes);
-  return out;
+  return owned_storage(std::move(bytes));
 }
 
 }  // namespace pyrepr::detail

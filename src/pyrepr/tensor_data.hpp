@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "pyrepr/options.hpp"
@@ -31,6 +32,16 @@ struct Storage {
   // sharing this storage share one there too (pyrepr::torch: a c10::Storage).
   mutable std::shared_ptr<const void> adapted;
 };
+
+// A storage that owns its bytes (inflated, byte-swapped or made up).
+inline std::shared_ptr<const Storage> owned_storage(std::vector<unsigned char> bytes) {
+  auto owned = std::make_shared<const std::vector<unsigned char>>(std::move(bytes));
+  auto storage = std::make_shared<Storage>();
+  storage->data = owned->data();
+  storage->nbytes = owned->size();
+  storage->owner = std::move(owned);
+  return storage;
+}
 
 struct TensorData {
   std::string dtype = "float32";          // str(t.dtype) after "torch."; "": undefined

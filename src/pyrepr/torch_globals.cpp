@@ -294,9 +294,9 @@ class TorchGlobals::Impl {
   // A tensor of `dtype` holding `values` (its own storage).
   static TensorData tensor_of_values(const std::vector<double>& values, const char* dtype) {
     const DtypeName& d = *find_dtype(dtype);
-    auto bytes = std::make_shared<std::vector<unsigned char>>(values.size() * d.itemsize);
+    std::vector<unsigned char> bytes(values.size() * d.itemsize);
     for (size_t k = 0; k < values.size(); ++k) {
-      unsigned char* p = bytes->data() + k * d.itemsize;
+      unsigned char* p = bytes.data() + k * d.itemsize;
       if (d.element == ElementType::Float64) {
         std::memcpy(p, &values[k], 8);
       } else if (d.element == ElementType::Float32) {
@@ -310,15 +310,11 @@ class TorchGlobals::Impl {
         std::memcpy(p, &i, 8);
       }
     }
-    auto storage = std::make_shared<Storage>();
-    storage->data = bytes->data();
-    storage->nbytes = bytes->size();
-    storage->owner = bytes;
     TensorData t;
     t.dtype = d.canonical;
     t.sizes = {static_cast<int64_t>(values.size())};
     t.strides = {1};
-    t.storage = std::move(storage);
+    t.storage = owned_storage(std::move(bytes));
     return t;
   }
 
@@ -495,17 +491,11 @@ class TorchGlobals::Impl {
     if (dtype.values == Values::Plain && value_kind(dtype.element) == ValueKind::Complex)
       width /= 2;
     if (rec.byteswap && nbytes > 0 && width > 1) {
-      auto bytes = std::make_shared<std::vector<unsigned char>>(
-          storage->data, storage->data + static_cast<size_t>(nbytes));
-      unsigned char* b = bytes->data();
-      for (int64_t k = 0; k + static_cast<int64_t>(width) <= nbytes;
-           k += static_cast<int64_t>(width))
-        std::reverse(b + k, b + k + width);
-      auto swapped = std::make_shared<Storage>();
-      swapped->data = bytes->data();
-      swapped->nbytes = bytes->size();
-      swapped->owner = bytes;
-      storage = std::move(swapped);
+      std::vector<unsigned char> bytes(storage->data, storage->data + static_cast<size_t>(nbytes));
+      for (size_t k = 0; k + width <= bytes.size(); k += width)
+        std::reverse(bytes.begin() + static_cast<std::ptrdiff_t>(k),
+                     bytes.begin() + static_cast<std::ptrdiff_t>(k + width));
+      storage = owned_storage(std::move(bytes));
     }
     if (dtype.element == ElementType::Bool && dtype.values == Values::Plain) {
       const unsigned char* b = storage->data;
