@@ -205,33 +205,34 @@ int64_t int_value(ElementType type, const unsigned char* p) {
   }
 }
 
-// Appends the element at p to `el` as the value Python's .item() gives.
-void append_value(Elements& el, ElementType type, const unsigned char* p) {
+// Stores the element at p as the k-th of `el`, the value Python's .item()
+// gives (el's vectors are sized for every element).
+void store_value(Elements& el, size_t k, ElementType type, const unsigned char* p) {
   switch (el.kind) {
     case ValueKind::Boolean:
-      el.booleans.push_back(p[0] != 0);
+      el.booleans[k] = p[0] != 0;
       break;
     case ValueKind::Integral:
-      el.ints.push_back(int_value(type, p));
+      el.ints[k] = int_value(type, p);
       break;
     case ValueKind::Floating:
-      el.floats.push_back(float_value(type, p));
+      el.floats[k] =
+          type == ElementType::Float32 ? static_cast<double>(load<float>(p)) : float_value(type, p);
       break;
-    case ValueKind::Complex:
+    case ValueKind::Complex: {
+      double* pair = &el.floats[2 * k];
       if (type == ElementType::Complex32) {
-        el.floats.push_back(half(p));
-        el.floats.push_back(half(p + 2));
+        pair[0] = half(p), pair[1] = half(p + 2);
       } else if (type == ElementType::BComplex32) {
-        el.floats.push_back(bfloat16(p));
-        el.floats.push_back(bfloat16(p + 2));
+        pair[0] = bfloat16(p), pair[1] = bfloat16(p + 2);
       } else if (type == ElementType::Complex64) {
-        el.floats.push_back(static_cast<double>(load<float>(p)));
-        el.floats.push_back(static_cast<double>(load<float>(p + 4)));
+        pair[0] = static_cast<double>(load<float>(p));
+        pair[1] = static_cast<double>(load<float>(p + 4));
       } else {
-        el.floats.push_back(load<double>(p));
-        el.floats.push_back(load<double>(p + 8));
+        pair[0] = load<double>(p), pair[1] = load<double>(p + 8);
       }
       break;
+    }
   }
 }
 
@@ -270,10 +271,20 @@ Elements get_summarized_data(const StridedView& view, bool summarize, int64_t ed
   for (size_t d = 0; d < dims; ++d) el.sizes[d] = static_cast<int64_t>(keep[d].size());
   const size_t total = el.count();
   if (total == 0) return el;
-  const size_t width = value_kind(view.type) == ValueKind::Complex ? 2 : 1;
-  el.floats.reserve(el.kind == ValueKind::Floating || el.kind == ValueKind::Complex ? total * width
-                                                                                    : 0);
-  el.ints.reserve(el.kind == ValueKind::Integral ? total : 0);
+  switch (el.kind) {
+    case ValueKind::Boolean:
+      el.booleans.resize(total);
+      break;
+    case ValueKind::Integral:
+      el.ints.resize(total);
+      break;
+    case ValueKind::Floating:
+      el.floats.resize(total);
+      break;
+    case ValueKind::Complex:
+      el.floats.resize(2 * total);
+      break;
+  }
   const auto* base = static_cast<const unsigned char*>(view.data);
   const auto itemsize = static_cast<int64_t>(element_size(view.type));
   // An odometer over the kept indices, last dim fastest.
@@ -281,7 +292,7 @@ Elements get_summarized_data(const StridedView& view, bool summarize, int64_t ed
   for (size_t k = 0; k < total; ++k) {
     int64_t offset = 0;
     for (size_t d = 0; d < dims; ++d) offset += keep[d][at[d]] * view.strides[d];
-    append_value(el, view.type, base + offset * itemsize);
+    store_value(el, k, view.type, base + offset * itemsize);
     for (size_t d = dims; d-- > 0;) {
       if (++at[d] < keep[d].size()) break;
       at[d] = 0;

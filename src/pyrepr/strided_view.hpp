@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "pyrepr/large_buffer.hpp"
+
 namespace pyrepr {
 
 // The element types a printed tensor's bytes can hold: every torch dtype with
@@ -67,8 +69,8 @@ struct Elements {
   std::vector<int64_t> sizes;  // of the summarized data
   std::vector<bool> elided;    // per dim: first first_count[d] items, "...", the rest
   std::vector<int64_t> first_count;
-  std::vector<double> floats;  // Floating; Complex as (re, im) pairs
-  std::vector<int64_t> ints;   // Integral (uint64: the bit patterns)
+  LargeVector<double> floats;  // Floating; Complex as (re, im) pairs
+  LargeVector<int64_t> ints;   // Integral (uint64: the bit patterns)
   bool unsigned64 = false;     // Integral: ints holds uint64 bit patterns
   std::vector<bool> booleans;  // Boolean
   size_t count() const;        // the number of elements

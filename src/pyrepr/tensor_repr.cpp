@@ -22,7 +22,7 @@
 namespace pyrepr {
 namespace {
 
-using Buffer = fmt::memory_buffer;
+using Buffer = detail::TextBuffer;
 using detail::Elements;
 using detail::ValueKind;
 
@@ -82,7 +82,7 @@ void check_zero_point(double zp, const std::string& dtype, const char* kernel) {
 }
 
 void dequantize(Elements& el, const TensorData& t) {
-  std::vector<double> out(el.ints.size());
+  detail::LargeVector<double> out(el.ints.size());
   if (t.qscheme == "per_tensor_affine") {
     check_zero_point(static_cast<double>(t.q_zero_point), t.dtype,
                      "dequantize_tensor_per_tensor_affine");
@@ -171,7 +171,7 @@ void tensor_str(Buffer& out, const TensorData& self, int64_t indent, const Print
 std::string tensor_str(const TensorData& self, int64_t indent, const PrintOptions& opts) {
   Buffer out;
   tensor_str(out, self, indent, opts);
-  return fmt::to_string(out);
+  return {out.data(), out.size()};
 }
 
 // str(tuple(shape)): "(2, 3)", "(3,)", "()"
@@ -329,7 +329,7 @@ std::vector<double> all_values(const TensorData& t) {
   const DtypeName& d = dtype_info(t);
   Elements el = get_summarized_data(strided_view(t, d), false, 0);
   values_of(el, t, d);
-  if (el.kind == ValueKind::Floating) return el.floats;
+  if (el.kind == ValueKind::Floating) return {el.floats.begin(), el.floats.end()};
   if (el.kind == ValueKind::Integral) return {el.ints.begin(), el.ints.end()};
   throw std::invalid_argument("expected a tensor of real numbers, not torch." + t.dtype);
 }
@@ -341,7 +341,7 @@ std::vector<int64_t> all_ints(const TensorData& t) {
     throw std::invalid_argument("expected an integer tensor, not torch." + t.dtype);
   }
   values_of(el, t, d);
-  return el.ints;
+  return {el.ints.begin(), el.ints.end()};
 }
 
 }  // namespace detail
@@ -365,7 +365,7 @@ void format_to(fmt::memory_buffer& out, const TensorData& t, const PrintOptions&
 std::string repr(const TensorData& t, const PrintOptions& options) {
   Buffer out;
   str_intern(out, t, options);
-  return fmt::to_string(out);
+  return {out.data(), out.size()};
 }
 
 }  // namespace pyrepr

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 
+#include "pyrepr/large_buffer.hpp"
 #include "pyrepr/options.hpp"
 #include "pyrepr/strided_view.hpp"
 #include "pyrepr/versions.hpp"
@@ -37,7 +38,7 @@ constexpr TensorStrRules tensor_str_rules(Version torch) {
 // when it has no elements; "[...]" or the summary when it has more than
 // opts.threshold) under the print options `opts`. `adjust`, when given, turns
 // the displayed elements into the values printed (dequantized, negated, ...).
-void tensor_str(fmt::memory_buffer& out, const StridedView& view, int64_t indent,
-                const PrintOptions& opts, const std::function<void(Elements&)>& adjust = {});
+void tensor_str(TextBuffer& out, const StridedView& view, int64_t indent, const PrintOptions& opts,
+                const std::function<void(Elements&)>& adjust = {});
 
 }  // namespace pyrepr::detail

@@ -75,7 +75,8 @@ TEST_CASE("strided view: get_summarized_data keeps the edge items, in order", "[
   CHECK(el.elided == std::vector<bool>{true, true});
   CHECK(el.first_count == std::vector<int64_t>{2, 2});
   // rows 0, 1, 4, 5 of the transpose; columns 0, 1, 3, 4
-  CHECK(el.ints == std::vector<int64_t>{0, 6, 18, 24, 1, 7, 19, 25, 4, 10, 22, 28, 5, 11, 23, 29});
+  CHECK(std::vector<int64_t>(el.ints.begin(), el.ints.end()) ==
+        std::vector<int64_t>{0, 6, 18, 24, 1, 7, 19, 25, 4, 10, 22, 28, 5, 11, 23, 29});
 
   auto all = pyrepr::detail::get_summarized_data(t, /*summarize=*/false, 2);
   CHECK(all.count() == 30);
@@ -126,4 +127,29 @@ TEST_CASE("strided view: complex elements are LibTorch's (re, im) pairs", "[stri
       CHECK(same_double(el.floats[k], pairs[k]));
     }
   }
+}
+
+TEST_CASE("large buffers: blocks of 2 MiB or more are mapped whole, aligned to 2 MiB",
+          "[strided]") {
+  using pyrepr::detail::LargeVector;
+  using pyrepr::detail::TextBuffer;
+  // below and above the threshold, and a vector grown through it
+  for (const size_t n : {size_t{1000}, size_t{262144}, size_t{1000000}}) {
+    LargeVector<double> v(n);
+    for (size_t k = 0; k < n; ++k) v[k] = static_cast<double>(k);
+    CHECK(v[n - 1] == static_cast<double>(n - 1));
+    const auto address = reinterpret_cast<uintptr_t>(v.data());
+    CHECK(address % alignof(double) == 0);
+    if (pyrepr::detail::large_blocks_mapped() && n * sizeof(double) >= (size_t{2} << 20)) {
+      CHECK(address % (size_t{2} << 20) == 0);
+    }
+  }
+  LargeVector<int64_t> grown;
+  for (int64_t k = 0; k < 600000; ++k) grown.push_back(k);  // reallocates across 2 MiB
+  CHECK(grown[599999] == 599999);
+  TextBuffer text;
+  const std::string_view piece = "tensor([";
+  for (int k = 0; k < 400000; ++k) text.append(piece.data(), piece.data() + piece.size());
+  CHECK(text.size() == 3200000);
+  CHECK(std::string_view(text.data() + 3199992, 8) == piece);
 }

@@ -364,7 +364,7 @@ std::vector<std::string> elements_of(const std::string& text) {
 std::vector<double> hard_doubles(double lowest_exp, double highest_exp, size_t n) {
   std::mt19937_64 gen(20261128);
   std::uniform_real_distribution<double> exponent(lowest_exp, highest_exp);
-  std::uniform_int_distribution<int> kind(0, 3);
+  std::uniform_int_distribution<int> kind(0, 5);
   std::vector<double> out;
   while (out.size() < n) {
     const double magnitude = std::pow(10.0, std::floor(exponent(gen)));
@@ -382,11 +382,16 @@ std::vector<double> hard_doubles(double lowest_exp, double highest_exp, size_t n
       case 2:  // 9.99995...: rounding carries into a new digit
         v = magnitude * (10.0 - 5.0 * std::pow(10.0, -static_cast<double>(gen() % 18)));
         break;
-      default:  // d.ddd5: a tie in decimal, not quite one in binary
+      case 3:  // d.ddd5: a tie in decimal, not quite one in binary
         v = magnitude * (1.0 + static_cast<double>(gen() % 100000) / 1e5 + 5e-6);
         break;
+      case 4:  // k / 2^j: exact ties in binary (0.5, 2.5, 0.125, ...)
+        v = std::ldexp(static_cast<double>(gen() % 100000), -static_cast<int>(gen() % 20));
+        break;
+      default:  // zero (and -0.0 below)
+        break;
     }
-    if (std::isfinite(v) && v != 0) out.push_back(gen() % 2 ? v : -v);
+    if (std::isfinite(v)) out.push_back(gen() % 2 ? v : -v);
   }
   return out;
 }
@@ -405,7 +410,7 @@ TEST_CASE("every float is formatted as {:.Pe} and {:.Pf} format it", "[tensor_st
     const std::vector<double> values =
         sci ? hard_doubles(-320, 308, 20000) : hard_doubles(-25, 22, 20000);
     const at::Tensor t = at::tensor(values, at::kDouble);
-    for (const int precision : {0, 1, 4, 8, 16, 17, 20}) {
+    for (const int precision : {0, 1, 4, 8, 16, 17, 18, 19, 20}) {
       opts.precision = precision;
       const std::vector<std::string> got = elements_of(repr(t, opts));
       REQUIRE(got.size() == values.size());
