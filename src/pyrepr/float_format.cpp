@@ -55,8 +55,8 @@ constexpr uint64_t kPow10[] = {1ULL,
 // 10^k for k in [0, 19] (10^19 < 2^64)
 uint64_t pow10_u64(int k) { return k == 19 ? 10 * kPow10[18] : kPow10[k]; }
 
-// The IEEE fields of a finite, nonzero double: |v| = m * 2^e exactly, with m
-// of 53 bits for a normal number; frexp's exponent is e + 53. Bits, not
+// The IEEE fields of a finite double: |v| = m * 2^e exactly, with m of 53
+// bits for a normal number (and 0 for zero); frexp's exponent is e + 53. Bits, not
 // frexp/ldexp (two library calls per value).
 struct Binary {
   uint64_t m;
@@ -67,7 +67,8 @@ Binary binary(double v) {
   std::memcpy(&bits, &v, sizeof bits);
   const auto biased = static_cast<int>((bits >> 52) & 0x7ff);
   const uint64_t fraction = bits & ((uint64_t{1} << 52) - 1);
-  if (biased == 0) {  // subnormal: normalize to 53 bits
+  if (biased == 0 && fraction == 0) return {0, 0};  // zero
+  if (biased == 0) {                                // subnormal: normalize to 53 bits
     const int shift = __builtin_clzll(fraction) - 11;
     return {fraction << shift, -1074 - shift};
   }
@@ -101,16 +102,6 @@ char* digits_backward(char* end, uint64_t q) {
 // About 5x faster than the general algorithm for the common case.
 bool format_fixed_exact(Buffer& out, double v, int precision) {
   if (precision < 0 || precision > 18) return false;
-  if (v == 0) {
-    char text[24];
-    char* p = text;
-    if (std::signbit(v)) *p++ = '-';
-    *p++ = '0';
-    if (precision > 0) *p++ = '.';
-    for (int k = 0; k < precision; ++k) *p++ = '0';
-    out.append(text, p);
-    return true;
-  }
   const auto [m, e] = binary(v);
   u128 scaled = static_cast<u128>(m) * kPow10[precision];  // < 2^113
   uint64_t q = 0;

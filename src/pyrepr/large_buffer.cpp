@@ -12,7 +12,8 @@ namespace {
 
 constexpr size_t kHugePage = size_t{2} << 20;  // x86-64's and aarch64's THP size
 
-size_t round_up(size_t bytes) { return (bytes + kHugePage - 1) / kHugePage * kHugePage; }
+// n rounded up to a multiple of 2 MiB
+size_t round_up(size_t n) { return (n + kHugePage - 1) / kHugePage * kHugePage; }
 
 }  // namespace
 
@@ -38,7 +39,7 @@ void* allocate_large(size_t bytes) {
       mmap(nullptr, length + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (mapped == MAP_FAILED) throw std::bad_alloc();
   const auto start = reinterpret_cast<uintptr_t>(mapped);
-  const uintptr_t aligned = (start + kHugePage - 1) / kHugePage * kHugePage;
+  const uintptr_t aligned = round_up(start);
   if (aligned > start) munmap(mapped, aligned - start);
   const uintptr_t tail = aligned + length, end = start + length + kHugePage;
   if (end > tail) munmap(reinterpret_cast<void*>(tail), end - tail);

@@ -216,8 +216,7 @@ void store_value(Elements& el, size_t k, ElementType type, const unsigned char* 
       el.ints[k] = int_value(type, p);
       break;
     case ValueKind::Floating:
-      el.floats[k] =
-          type == ElementType::Float32 ? static_cast<double>(load<float>(p)) : float_value(type, p);
+      el.floats[k] = float_value(type, p);
       break;
     case ValueKind::Complex: {
       double* pair = &el.floats[2 * k];

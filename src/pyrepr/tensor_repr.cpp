@@ -64,10 +64,6 @@ std::vector<int64_t> channel_of_each(const Elements& el, const std::vector<int64
   return channels;
 }
 
-// dequantize(): the arithmetic LibTorch's CPU kernels do, in their types:
-// per tensor float(scale) * float(q - zero_point) in float; per channel
-// (q - zero_point) * scale in double; with float qparams (q - zero_point) *
-// scale in float.
 // A zero point outside the integer type's range: LibTorch builds the tensor
 // but refuses to dequantize it (so to print it), with this message.
 void check_zero_point(double zp, const std::string& dtype, const char* kernel) {
@@ -81,6 +77,10 @@ void check_zero_point(double zp, const std::string& dtype, const char* kernel) {
   }
 }
 
+// dequantize(): the arithmetic LibTorch's CPU kernels do, in their types:
+// per tensor float(scale) * float(q - zero_point) in float; per channel
+// (q - zero_point) * scale in double; with float qparams (q - zero_point) *
+// scale in float.
 void dequantize(Elements& el, const TensorData& t) {
   detail::LargeVector<double> out(el.ints.size());
   if (t.qscheme == "per_tensor_affine") {

@@ -31,6 +31,12 @@ void append(Buffer& out, std::string_view s) { out.append(s.data(), s.data() + s
 // float, int, bool, complex.
 using Kind = ValueKind;
 
+// Writes s at p; returns the end.
+char* put(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
 // ---------------------------------------------------------------------------
 // _Formatter. Python formats every value twice (once in __init__ to measure
 // widths, once to print); here each displayed value is formatted once into a
@@ -137,8 +143,7 @@ class Formatter {
       std::memset(p, ' ', max_width_ - s.size());
       p += max_width_ - s.size();
     }
-    std::memcpy(p, s.data(), s.size());
-    return p + s.size();
+    return put(p, s);
   }
   std::string_view unpadded(size_t k) const {
     const size_t begin = k == 0 ? 0 : ends_[k - 1];
@@ -171,11 +176,6 @@ char* make_room(Buffer& out, size_t bound) {
 }
 // Ends out at p, inside the room make_room made.
 void end_at(Buffer& out, const char* p) { out.resize(static_cast<size_t>(p - out.data())); }
-
-char* put(char* p, std::string_view s) {
-  std::memcpy(p, s.data(), s.size());
-  return p + s.size();
-}
 
 struct Printer {
   const PrintOptions& opts;
