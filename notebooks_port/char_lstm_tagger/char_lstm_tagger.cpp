@@ -129,18 +129,11 @@ class CharTagger : public lesson::Notebook {
   const std::vector<double>& loss_curve() const { return losses; }
 
   std::vector<lesson::Cell> cells() override {
-    const std::string parameters = "#### 参数 (Parameters)";
-    const std::string data = "#### 准备数据 (Preparing the data)";
-    const std::string model = "#### 模型 (The model)";
-    const std::string before = "#### 训练前 (Before training)";
-    const std::string train = "#### 训练 (Training)";
-    const std::string after = "#### 训练后 (After training)";
-    const std::string predict = "#### 预测的词性 (The predicted tags)";
     return {
-        {parameters, [this] { return cell1(); }}, {data, [this] { return cell2(); }},
-        {model, [] { return lesson::Shown{}; }},  // cell 3 defines CharLSTMTagger (above)
-        {before, [this] { return cell4(); }},     {train, [this] { return cell5(); }},
-        {after, [this] { return cell6(); }},      {predict, [this] { return cell7(); }},
+        {[this] { return cell1(); }},     {[this] { return cell2(); }},
+        {[] { return lesson::Shown{}; }},  // cell 3 defines CharLSTMTagger (above)
+        {[this] { return cell4(); }},     {[this] { return cell5(); }},
+        {[this] { return cell6(); }},     {[this] { return cell7(); }},
     };
   }
 

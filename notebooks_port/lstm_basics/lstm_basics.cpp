@@ -45,14 +45,9 @@ class LstmBasics : public lesson::Notebook {
         WEIGHTS(std::move(weights)) {}
 
   std::vector<lesson::Cell> cells() override {
-    const std::string simple = "#### 简单的例子 (A simple example)";
-    const std::string separately = "#### 单词分开训练 (Words fed separately, one at a time)";
-    const std::string together = "#### 单词合在一起训练 (Words fed together, as one sequence)";
-    const std::string same = "#### 两种方式结果相同 (Both ways give the same result)";
     return {
-        {simple, [this] { return cell1(); }},     {separately, [this] { return cell2(); }},
-        {separately, [this] { return cell3(); }}, {separately, [this] { return cell4(); }},
-        {together, [this] { return cell5(); }},   {same, [this] { return cell6(); }},
+        {[this] { return cell1(); }}, {[this] { return cell2(); }}, {[this] { return cell3(); }},
+        {[this] { return cell4(); }}, {[this] { return cell5(); }}, {[this] { return cell6(); }},
     };
   }
 

@@ -260,15 +260,9 @@ class LstmBenchmark : public lesson::Notebook {
   const std::vector<Row>& results() const { return rows; }
 
   std::vector<lesson::Cell> cells() override {
-    const std::string setup = "#### 参数和机器 (Parameters and the machine)";
-    const std::string ways = "#### 两种方式 (The two ways)";
-    const std::string timing = "#### 计时 (Timing)";
-    const std::string measuring = "#### 测量 (Measuring)";
-    const std::string results = "#### 结果 (Results)";
     return {
-        {setup, [this] { return cell1(); }},     {setup, [this] { return cell2(); }},
-        {ways, [this] { return cell3(); }},      {timing, [this] { return cell4(); }},
-        {measuring, [this] { return cell5(); }}, {results, [this] { return cell6(); }},
+        {[this] { return cell1(); }}, {[this] { return cell2(); }}, {[this] { return cell3(); }},
+        {[this] { return cell4(); }}, {[this] { return cell5(); }}, {[this] { return cell6(); }},
     };
   }
 

@@ -76,15 +76,10 @@ class LstmEquations : public lesson::Notebook {
   }
 
   std::vector<lesson::Cell> cells() override {
-    const std::string setup = "#### 第一课的 LSTM 和句子 (The first lesson's LSTM and sentence)";
-    const std::string gates = "#### 四个门的权重 (The weights of the four gates)";
-    const std::string step = "#### 一步 LSTM (One LSTM step)";
-    const std::string outputs = "#### 输出相同 (The same outputs)";
-    const std::string gradients = "#### 梯度相同 (The same gradients)";
     return {
-        {setup, [this] { return cell1(); }},   {setup, [this] { return cell2(); }},
-        {gates, [this] { return cell3(); }},   {step, [] { return lesson::Shown{}; }},
-        {outputs, [this] { return cell5(); }}, {gradients, [this] { return cell6(); }},
+        {[this] { return cell1(); }}, {[this] { return cell2(); }},
+        {[this] { return cell3(); }}, {[] { return lesson::Shown{}; }},
+        {[this] { return cell5(); }}, {[this] { return cell6(); }},
     };
   }
 

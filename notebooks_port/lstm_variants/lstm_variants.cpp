@@ -72,18 +72,10 @@ class LstmVariants : public lesson::Notebook {
   }
 
   std::vector<lesson::Cell> cells() override {
-    const std::string layout = "#### 默认：(L, N, H_in) (The default layout)";
-    const std::string batch_first = "#### batch_first=True: (N, L, H_in)";
-    const std::string layers = "#### 两层 (Two layers)";
-    const std::string bidirectional = "#### 双向 (Bidirectional)";
-    const std::string proj = "#### proj_size";
-    const std::string packed =
-        "#### 长度不同的句子：打包 (Sentences of different lengths: packing)";
     return {
-        {layout, [this] { return cell1(); }},        {layout, [this] { return cell2(); }},
-        {batch_first, [this] { return cell3(); }},   {layers, [this] { return cell4(); }},
-        {bidirectional, [this] { return cell5(); }}, {proj, [this] { return cell6(); }},
-        {packed, [this] { return cell7(); }},        {packed, [this] { return cell8(); }},
+        {[this] { return cell1(); }}, {[this] { return cell2(); }}, {[this] { return cell3(); }},
+        {[this] { return cell4(); }}, {[this] { return cell5(); }}, {[this] { return cell6(); }},
+        {[this] { return cell7(); }}, {[this] { return cell8(); }},
     };
   }
 

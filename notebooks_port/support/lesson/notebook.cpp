@@ -179,7 +179,25 @@ struct Output {
 
 std::string label(int index) { return "In [" + std::to_string(index) + "]"; }
 
+std::vector<std::string>& notebook_headings() {
+  static std::vector<std::string> headings;
+  return headings;
+}
+
+// The heading of code cell `index` (1-based); "" where the notebook has none.
+const std::string& heading_of(int index) {
+  static const std::string none;
+  const auto& headings = notebook_headings();
+  return index >= 1 && static_cast<size_t>(index) <= headings.size()
+             ? headings[static_cast<size_t>(index - 1)]
+             : none;
+}
+
 }  // namespace
+
+void set_notebook_headings(std::vector<std::string> headings) {
+  notebook_headings() = std::move(headings);
+}
 
 int run_notebook(const std::string& program, Notebook& notebook, const std::vector<int>& shown,
                  const RunOptions& options) {
@@ -236,9 +254,10 @@ int run_notebook(const std::string& program, Notebook& notebook, const std::vect
       continue;
     }
     if (options.annotate) {
-      if (cell.heading != heading) {
-        std::cout << (heading.empty() ? "" : "\n") << cell.heading << "\n\n";
-        heading = cell.heading;
+      const std::string& cell_heading = heading_of(index);
+      if (cell_heading != heading) {
+        std::cout << (heading.empty() ? "" : "\n") << cell_heading << "\n\n";
+        heading = cell_heading;
       }
       if (output.stream.empty() && !output.result) continue;  // nothing to show
       std::cout << label(index) << ":\n";

@@ -24,9 +24,13 @@ namespace lesson {
 using Shown = std::optional<pyrepr::Object>;
 
 struct Cell {
-  std::string heading;  // the markdown heading the cell sits under (for --annotate)
   std::function<Shown()> run;
 };
+
+// The markdown heading each code cell sits under, in order, for --annotate:
+// the main() that add_lesson() writes sets them, read from the notebook
+// (support/headings.py), so a port never repeats them.
+void set_notebook_headings(std::vector<std::string> headings);
 
 struct RunOptions {
   bool cells_json = false;
