@@ -246,6 +246,10 @@ struct ReprVisitor {
   }
   std::string operator()(const Size& v) const { return size_repr(v); }
   std::string operator()(const Global& v) const { return v.module + "." + v.name; }
+  // object_repr: "<%s object at %p>" (%p: "0x" and lowercase hex digits).
+  std::string operator()(const Instance& v) const {
+    return fmt::format("<{} object at {:#x}>", v.type_name, v.address);
+  }
   std::string operator()(const List& v) const { return seq_repr(v, "[", "]", false); }
   std::string operator()(const Tuple& v) const { return seq_repr(v.items, "(", ")", true); }
   std::string operator()(const Dict& v) const { return dict_repr(v); }

@@ -49,6 +49,14 @@ struct Global {
   std::string module;
   std::string name;
 };
+// An object Python prints with object.__repr__, "<AddBackward0 object at
+// 0x7f3a...>" (IPython displays "<AddBackward0 at 0x7f3a...>"): an autograd
+// node (`z.grad_fn`), for one. Its address is the one of this process's own
+// object, so it differs from Python's and from run to run.
+struct Instance {
+  std::string type_name;  // as Python prints it: "AddBackward0", "mymodule.Thing"
+  std::uintptr_t address = 0;
+};
 using List = std::vector<Object>;
 struct Tuple {
   std::vector<Object> items;
@@ -69,7 +77,7 @@ struct ObjectConverter {};
 class Object {
  public:
   using Value = std::variant<None, bool, int64_t, BigInt, double, std::string, Bytes, TensorValue,
-                             Size, Global, List, Tuple, Dict>;
+                             Size, Global, Instance, List, Tuple, Dict>;
 
   Object() : value_(None{}) {}
   Object(None v) : value_(v) {}
@@ -90,6 +98,7 @@ class Object {
   Object(const T& v) : Object(ObjectConverter<T>::convert(v)) {}
   Object(Size s) : value_(std::move(s)) {}
   Object(Global g) : value_(std::move(g)) {}
+  Object(Instance i) : value_(std::move(i)) {}
   Object(List l) : value_(std::move(l)) {}
   Object(Tuple t) : value_(std::move(t)) {}
   Object(Dict d) : value_(std::move(d)) {}

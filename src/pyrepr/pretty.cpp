@@ -377,6 +377,16 @@ class RepresentationPrinter : public PrettyPrinter {
       _dict_pprinter_factory(v, "{", "}");
     }
   }
+  // _default_pprint, for an object whose class keeps object.__repr__:
+  // "<" + the class (_type_pprint: its name, as no module is printed for
+  // builtins) + " at 0x%x" % id(obj) + ">".
+  void dispatch(const Object& obj, const Instance& v) {
+    (void)obj;
+    begin_group(1, "<");
+    text(v.type_name);
+    text(fmt::format(" at {:#x}", v.address));
+    end_group(1, ">");
+  }
   // None/True/False (singletons), int, str, bytes, and everything with its
   // own __repr__ and no pretty printer: tensors, Parameters, torch.Size,
   // dtypes.

@@ -222,13 +222,25 @@ Object parameter(const at::Tensor& t) { return pyrepr::parameter(tensor_data(t))
 
 Object size_of(const at::Tensor& t) { return Object(Size{t.sizes().vec()}); }
 
+namespace {
+// The class name Python gives a node: its C++ name without the namespaces.
+std::string node_name(const torch::autograd::Node& fn) {
+  std::string name = fn.name();
+  const auto pos = name.rfind("::");
+  return pos == std::string::npos ? name : name.substr(pos + 2);
+}
+}  // namespace
+
 std::string grad_fn_name(const at::Tensor& t) {
   if (!t.defined()) return "";
   const auto& fn = t.grad_fn();
-  if (!fn) return "";
-  std::string name = fn->name();
-  const auto pos = name.rfind("::");
-  return pos == std::string::npos ? name : name.substr(pos + 2);
+  return fn ? node_name(*fn) : "";
+}
+
+Object ObjectConverter<std::shared_ptr<torch::autograd::Node>>::convert(
+    const std::shared_ptr<torch::autograd::Node>& fn) {
+  if (!fn) return Object(None{});
+  return Object(Instance{node_name(*fn), reinterpret_cast<std::uintptr_t>(fn.get())});
 }
 
 std::string dtype_str(const at::Tensor& t) { return "torch." + scalar_type_name(t.scalar_type()); }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <iosfwd>
+#include <memory>
 #include <string>
 
 #include "pyrepr/object.hpp"
@@ -15,6 +16,9 @@
 namespace at {
 class Tensor;
 }
+namespace torch::autograd {
+struct Node;
+}
 
 namespace pyrepr {
 
@@ -23,6 +27,13 @@ namespace pyrepr {
 template <>
 struct ObjectConverter<at::Tensor> {
   static Object convert(const at::Tensor& t);
+};
+
+// print(t.grad_fn()), as Python's print(t.grad_fn): None without a node,
+// else "<AddBackward0 object at 0x...>" with this node's address.
+template <>
+struct ObjectConverter<std::shared_ptr<torch::autograd::Node>> {
+  static Object convert(const std::shared_ptr<torch::autograd::Node>& fn);
 };
 
 // Python's repr(t) == str(t), with the current global print options.

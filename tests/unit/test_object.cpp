@@ -373,3 +373,25 @@ TEST_CASE("format_to and print_to write what print writes, fmt-style", "[object]
   std::fclose(f);
   CHECK(std::string(line, n) == "x|tensor([0., 1., 2.])!\n");
 }
+
+// Python 1.13 on Debian 12: x = torch.ones(2, requires_grad=True); z = x + x
+// repr(z.grad_fn)                        -> '<AddBackward0 object at 0x7f2baf3b6500>'
+// IPython.lib.pretty.pretty(z.grad_fn)   -> '<AddBackward0 at 0x7f2baf3b6500>'
+// pretty([z.grad_fn, None])              -> '[<AddBackward0 at 0x7f2baf3b6500>, None]'
+TEST_CASE("an object printed by object.__repr__: a grad_fn node", "[object]") {
+  const Object fn(pyrepr::Instance{"AddBackward0", 0x7f2baf3b6500});
+  CHECK(repr(fn) == "<AddBackward0 object at 0x7f2baf3b6500>");
+  CHECK(str(fn) == repr(fn));
+  CHECK(pretty(fn) == "<AddBackward0 at 0x7f2baf3b6500>");
+  CHECK(pretty(List{fn, None{}}) == "[<AddBackward0 at 0x7f2baf3b6500>, None]");
+  CHECK(repr(Tuple{{fn}}) == "(<AddBackward0 object at 0x7f2baf3b6500>,)");
+
+  // A live node: its own name and address; None without one.
+  const at::Tensor x = at::ones({2}).set_requires_grad(true);
+  const at::Tensor z = x + x;
+  const Object node(z.grad_fn());
+  REQUIRE(node.is<pyrepr::Instance>());
+  CHECK(node.as<pyrepr::Instance>().type_name == "AddBackward0");
+  CHECK(node.as<pyrepr::Instance>().address == reinterpret_cast<std::uintptr_t>(z.grad_fn().get()));
+  CHECK(repr(Object(x.grad_fn())) == "None");
+}
