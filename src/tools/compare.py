@@ -18,7 +18,14 @@ A parameter NAME=VALUE sets `NAME = VALUE` in the notebook's parameters cell
 
 Per cell it prints `identical` or `differs` (with a unified diff); with
 --numeric also `equal within tolerance`, and grad_fn name differences are
-reported on their own lines. Exit status: 0 when no cell differs, 1 when one
+reported on their own lines. Object addresses (`<AddBackward0 object at
+0x7f...>`: `print(z.grad_fn)`) differ from process to process, so they are
+the one difference allowed: such a cell is `identical but for object
+addresses`, with the count.
+
+The notebook's kernel runs with PYTHONHASHSEED=0 (--python-hash-seed N sets
+another), so the order of a set of str is the same on every run; the port gets
+--python-hash-seed N too when N is given. Exit status: 0 when no cell differs, 1 when one
 does, 2 on bad usage or when the notebook or the port cannot be run.
 """
 
@@ -173,7 +180,7 @@ def set_parameters(nb, params):
     cell.source = source
 
 
-def run_notebook(path, params, timeout):
+def run_notebook(path, params, timeout, hash_seed=0):
     """Executes the notebook in a fresh kernel; returns (cells, executed nb)."""
     try:
         import nbformat
@@ -208,6 +215,7 @@ def run_notebook(path, params, timeout):
         os.environ["JUPYTER_RUNTIME_DIR"] = os.path.join(tmp, "runtime")
         os.environ["IPYTHONDIR"] = os.path.join(tmp, "ipython")
         os.environ["PYTHONNOUSERSITE"] = "1"
+        os.environ["PYTHONHASHSEED"] = str(hash_seed)  # the order of a set of str
         os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # quiet the debugger's warning
         os.environ.pop("PYTHONSTARTUP", None)
         os.environ.pop("MPLBACKEND", None)
@@ -371,6 +379,16 @@ def _parts(cell):
     return parts
 
 
+# object.__repr__'s " at 0x7f3a...>" (and IPython's "<AddBackward0 at 0x...>").
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+>")
+
+
+def mask_addresses(parts):
+    """The parts with every object address replaced by "0x…"; and how many there were."""
+    count = sum(len(_ADDRESS.findall(text)) for _, text in parts)
+    return [(kind, _ADDRESS.sub(" at 0x\u2026>", text)) for kind, text in parts], count
+
+
 def compare_cells(nb_cells, port_cells, port_total, port_name, numeric, tolerance, out):
     """Prints a line per notebook code cell; returns the number of cells that differ."""
     failures = 0
@@ -404,6 +422,13 @@ def compare_cells(nb_cells, port_cells, port_total, port_name, numeric, toleranc
         if mine == theirs:
             out.write("%s: identical\n" % head)
             continue
+        mine_masked, addresses = mask_addresses(mine)
+        theirs_masked, _ = mask_addresses(theirs)
+        if addresses and mine_masked == theirs_masked:
+            out.write("%s: identical but for object addresses (%d ' at 0x...>')\n" % (
+                head, addresses))
+            continue
+        mine, theirs = mine_masked, theirs_masked
         if numeric and [k for k, _ in mine] == [k for k, _ in theirs]:
             problems, grads = [], []
             for (kind, a), (_, b) in zip(mine, theirs):
@@ -480,6 +505,13 @@ def parse_timeout(text):
     return value
 
 
+def parse_hash_seed(text):
+    """PYTHONHASHSEED's range: 0 to 4294967295."""
+    if not re.fullmatch(r"[0-9]+", text) or int(text) > 4294967295:
+        raise argparse.ArgumentTypeError("must be an integer from 0 to 4294967295: %r" % text)
+    return int(text)
+
+
 def parse_version(text):
     """X.Y; whether the release is supported is the port's to say."""
     if not re.fullmatch(r"[0-9]{1,4}\.[0-9]{1,4}", text):
@@ -517,8 +549,13 @@ def main(argv=None):
     ap.add_argument("--python-version", type=parse_version, metavar="X.Y",
                     help="the port prints as this Python and its IPython do (3.11, 3.13, 3.14; "
                          "default: the Python it was configured with)")
+    ap.add_argument("--python-hash-seed", type=parse_hash_seed, metavar="N",
+                    help="the notebook runs with PYTHONHASHSEED=N (default 0), and the port "
+                         "gets --python-hash-seed N when N is given")
     args = ap.parse_args(argv)
     rule_flags = []
+    if args.python_hash_seed is not None:
+        rule_flags += ["--python-hash-seed", str(args.python_hash_seed)]
     if args.torch_version:
         rule_flags += ["--torch-version", args.torch_version]
     if args.python_version:
@@ -544,13 +581,15 @@ def main(argv=None):
                     raise UsageError("no lesson %r (no folder %s); use --notebook" % (
                         args.lesson, lesson_dir))
                 notebook = find_notebook(lesson_dir, args.lesson)
-            nb_cells, executed = run_notebook(notebook, args.param, args.timeout)
+            nb_cells, executed = run_notebook(notebook, args.param, args.timeout,
+                                              args.python_hash_seed or 0)
             source = notebook
             if args.save_outputs:
                 save(args.save_outputs, nb_cells, executed)
 
         print("notebook: %s%s" % (source, "".join(
-            " %s=%s" % p for p in args.param) if not args.outputs else ""))
+            " %s=%s" % p for p in args.param) + " (PYTHONHASHSEED=%d)" % (
+                args.python_hash_seed or 0) if not args.outputs else ""))
         failures = 0
         for program in ports:
             port_cells, total = run_port(program, args.param, args.timeout, rule_flags)
