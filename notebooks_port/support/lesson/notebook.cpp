@@ -224,6 +224,7 @@ int run_notebook(const std::string& program, Notebook& notebook, const std::vect
     dump.emplace(notebook);
   }
   notebook.dump_ = dump ? &*dump : nullptr;
+  notebook.python_hash_seed_ = options.python_hash_seed;
   struct Detach {  // the notebook outlives this call; the Dump does not
     Notebook& notebook;
     ~Detach() { notebook.dump_ = nullptr; }

@@ -6,6 +6,8 @@
 //   --annotate     print headings and In [n]/Out[n] prompts between the outputs
 //   --dump FILE    save every tensor shown, and the notebook's variables, to
 //                  FILE (torch.load reads it; see Notebook)
+//   --python-hash-seed N   the PYTHONHASHSEED the notebook's Python ran with
+//                  (the order of a set of str: Notebook::python_hash_seed())
 #pragma once
 
 #include <cstdint>
@@ -36,6 +38,7 @@ struct RunOptions {
   bool cells_json = false;
   bool annotate = false;
   std::string dump_path;
+  uint32_t python_hash_seed = 0;                   // PYTHONHASHSEED=N (0: hash randomization off)
   pyrepr::Rules rules = pyrepr::built_in_rules();  // whose printing rules apply
 };
 
@@ -74,6 +77,11 @@ class Notebook {
     variables_.push_back({std::move(name), [&value] { return pyrepr::Object(value); }});
   }
 
+  // The PYTHONHASHSEED this run reproduces (--python-hash-seed N, default 0),
+  // for what depends on Python's str hash: pyrepr::python_set_order(words,
+  // python_hash_seed()) is the order of set(words). Set before the cells run.
+  uint32_t python_hash_seed() const { return python_hash_seed_; }
+
  private:
   friend class Dump;
   friend int run_notebook(const std::string& program, Notebook& notebook,
@@ -82,7 +90,8 @@ class Notebook {
     std::string name;
     std::function<pyrepr::Object()> get;
   };
-  Dump* dump_ = nullptr;  // set by run_notebook while --dump records
+  Dump* dump_ = nullptr;           // set by run_notebook while --dump records
+  uint32_t python_hash_seed_ = 0;  // set by run_notebook
   std::vector<Variable> variables_;
 };
 

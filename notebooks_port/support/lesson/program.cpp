@@ -70,6 +70,12 @@ void add_run_flags(CLI::App& app, RunOptions& options) {
                "print as this PyTorch's Python does: 1.13, 2.6 or 2.14");
   version_flag("--python-version", options.rules.python, pyrepr::parse_python_version,
                "print as this Python (and its IPython) does: 3.11, 3.13 or 3.14");
+  // What PYTHONHASHSEED=N gives Python: the order of a set of str (the
+  // notebooks and compare run Python with 0).
+  app.add_option("--python-hash-seed", options.python_hash_seed,
+                 "reproduce PYTHONHASHSEED=N: the order of a set of str (default 0)")
+      ->type_name("N")
+      ->check(CLI::Range(uint32_t{0}, uint32_t{4294967295U}));
 }
 
 int usage_error(const std::string& program, const std::string& message) {

@@ -10,7 +10,8 @@
 //   }
 //
 // Every program has --seed and the run flags (lesson/notebook.hpp):
-// --cells-json, --annotate, --dump, --torch-version, --python-version.
+// --cells-json, --annotate, --dump, --torch-version, --python-version,
+// --python-hash-seed.
 #pragma once
 
 #include <cstdint>
@@ -72,7 +73,8 @@ class Program {
   std::string chart_;
 };
 
-// Adds --cells-json, --annotate, --dump, --torch-version and --python-version to `app`.
+// Adds --cells-json, --annotate, --dump, --torch-version, --python-version and
+// --python-hash-seed to `app`.
 void add_run_flags(CLI::App& app, RunOptions& options);
 
 // Parses the command line. Returns -1 to go on, otherwise the exit status:
