@@ -12,6 +12,10 @@ expression displayed (Out[n]) unless it is None. Then:
     a shown one the tensor Python showed, a variable "cell<n>.<name>" the
     value of the expression <name> right after cell n.
 The printed output has 4 decimals; this checks the floats themselves.
+
+Python runs the notebook with PYTHONHASHSEED=0, as compare does and as the
+port assumes by default (--python-hash-seed 0): the order of a set of str.
+The seed is read when Python starts, so the script runs itself again with it.
 """
 import ast
 import contextlib
@@ -85,6 +89,9 @@ def notebook_values(notebook, keys):
 
 
 def main():
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        os.execve(sys.executable, [sys.executable] + sys.argv,
+                  dict(os.environ, PYTHONHASHSEED="0"))
     if len(sys.argv) != 3:
         print(__doc__, file=sys.stderr)
         return 2
