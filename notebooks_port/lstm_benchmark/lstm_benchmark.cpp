@@ -10,11 +10,8 @@
 // members assigned in their cell.
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <spawn.h>
 #include <stdlib.h>
-#include <sys/wait.h>
 #include <torch/nn/modules/rnn.h>
 #include <torch/version.h>
 #include <unistd.h>
@@ -41,9 +38,8 @@
 
 #include "lesson/chart.hpp"
 #include "lesson/program.hpp"
+#include "lesson/python.hpp"
 #include "pyrepr/pyrepr.hpp"
-
-extern char** environ;
 
 namespace {
 
@@ -114,27 +110,9 @@ std::vector<Row> read_csv(const std::string& path) {
 }
 
 // Runs the notebook's code cells in order with /usr/bin/python3 (SEED,
-// MODE and CSV set as compare sets a parameter), its stdout discarded;
-// returns the rows it wrote. Throws std::runtime_error.
+// MODE and CSV set as compare sets a parameter; lesson/python.hpp), its
+// stdout discarded; returns the rows it wrote. Throws std::runtime_error.
 std::vector<Row> run_python(const Parameters& p) {
-  static const char* const kDriver = R"(
-import json, os, re, sys
-path, seed, mode, csv_path = sys.argv[1:5]
-with open(path, encoding="utf-8") as f:
-    nb = json.load(f)
-cells = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-         for c in nb["cells"] if c["cell_type"] == "code"]
-for name, value in (("SEED", str(int(seed))), ("MODE", repr(mode)), ("CSV", repr(csv_path))):
-    pattern = r"^(%s[ \t]*=[ \t]*)([^#\n]*?)([ \t]*(#.*)?)$" % name
-    cells[0], n = re.subn(pattern, lambda m: m.group(1) + value + m.group(3), cells[0],
-                          count=1, flags=re.M)
-    if n != 1:
-        sys.exit("%s: the first code cell has no parameter %s" % (path, name))
-sys.stdout = open(os.devnull, "w")
-scope = {"__name__": "__main__"}
-for index, source in enumerate(cells, 1):
-    exec(compile(source, "%s, cell %d" % (path, index), "exec"), scope)
-)";
   std::string tmpl =
       (std::filesystem::temp_directory_path() / "lstm_benchmark_XXXXXX.csv").string();
   std::vector<char> name(tmpl.begin(), tmpl.end());
@@ -150,30 +128,9 @@ for index, source in enumerate(cells, 1):
     ~Remove() { std::remove(path.c_str()); }
   } remove_csv{csv_path};
 
-  const std::string seed = std::to_string(p.seed);
-  std::vector<std::string> args = {p.python, "-c", kDriver, p.notebook, seed, p.mode, csv_path};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  // The child's stdout would land in ours (the cells' output): discard it.
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  std::cout.flush();
-  int rc = posix_spawn(&pid, p.python.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot run " + p.python + ": " + std::strerror(rc));
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw std::runtime_error(
-        "the Python side (" + p.python + " running " + p.notebook + ") failed with " +
-        (WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
-                           : "signal " + std::to_string(WTERMSIG(status))));
-  }
+  lesson::run_notebook_code(
+      p.python, p.notebook,
+      {{"SEED", std::to_string(p.seed)}, {"MODE", p.mode}, {"CSV", csv_path}});
   return read_csv(csv_path);
 }
 

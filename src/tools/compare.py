@@ -49,6 +49,10 @@ if _SOURCE_DIR.startswith("@"):
 if _BIN_DIR.startswith("@"):
     _BIN_DIR = os.path.join(_SOURCE_DIR, "build", "bin")
 
+# The lessons' shared Python: how a parameter is set in a notebook.
+sys.path.insert(0, os.path.join(_SOURCE_DIR, "notebooks_port", "support"))
+import notebook_code  # noqa: E402
+
 CELLS_FORMAT = "lesson-cells/1"
 EXIT_SAME, EXIT_DIFFERS, EXIT_ERROR = 0, 1, 2
 
@@ -148,36 +152,19 @@ def load_outputs_file(path):
 # Running the notebook.
 
 
-def _python_literal(value):
-    if re.fullmatch(r"[-+]?\d+", value):
-        return str(int(value))
-    if value in ("None", "True", "False"):
-        return value
-    try:
-        float(value)
-        return value
-    except ValueError:
-        return repr(value)
-
-
 def set_parameters(nb, params):
-    """Rewrites `NAME = ...` lines of the parameters cell, papermill style."""
+    """Rewrites `NAME = ...` lines of the parameters cell, papermill style (as
+    notebook_code.py does when it runs the notebook's code as a script)."""
     if not params:
         return
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     if not code_cells:
         raise UsageError("the notebook has no code cell to set parameters in")
-    tagged = [c for c in code_cells if "parameters" in c.metadata.get("tags", [])]
-    cell = tagged[0] if tagged else code_cells[0]
-    source = cell.source
-    for name, value in params:
-        pattern = re.compile(r"^(%s[ \t]*=[ \t]*)([^#\n]*?)([ \t]*(#.*)?)$" % re.escape(name),
-                             re.MULTILINE)
-        if not pattern.search(source):
-            raise UsageError("the notebook's parameters cell has no parameter %s" % name)
-        literal = _python_literal(value)
-        source = pattern.sub(lambda m: m.group(1) + literal + m.group(3), source, count=1)
-    cell.source = source
+    cell = code_cells[notebook_code.parameters_cell(code_cells)]
+    try:
+        cell.source = notebook_code.set_parameters(cell.source, params)
+    except KeyError as e:
+        raise UsageError("the notebook's parameters cell has no parameter %s" % e.args[0])
 
 
 def run_notebook(path, params, timeout, hash_seed=0):
