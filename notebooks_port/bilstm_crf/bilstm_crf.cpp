@@ -1,0 +1,651 @@
+// bilstm_crf.ipynb in C++, cell by cell: the last page of PyTorch's "Deep
+// Learning for NLP" series, the Bi-LSTM CRF. A bidirectional LSTM gives each
+// word an emission score per tag, a transition matrix scores each pair of
+// neighbouring tags; training runs the forward algorithm in log space minus
+// the gold path's score, decoding runs Viterbi. --vectorized does each time
+// step of both as one matrix operation.
+//
+// Each cell's C++ lies between "// %% In [n]" and "// %% end" markers (the
+// walk-through README is generated from them). Notebook variables are
+// members, named as in Python; so are the model's methods, without their
+// leading underscore.
+#include <ATen/ATen.h>
+#include <torch/csrc/autograd/custom_function.h>
+#include <torch/csrc/autograd/generated/variable_factories.h>
+#include <torch/csrc/autograd/grad_mode.h>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/embedding.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/rnn.h>
+#include <torch/nn/pimpl.h>
+#include <torch/optim/sgd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "lesson/chart.hpp"
+#include "lesson/program.hpp"
+#include "lesson/tagger.hpp"
+#include "lesson/vocab.hpp"
+#include "pyrepr/pyrepr.hpp"
+
+namespace {
+
+using torch::Tensor;
+
+using lesson::prepare_sequence;
+using lesson::split;
+
+constexpr int64_t kMaxEpochs = 100000;  // --epochs
+
+// The notebook's parameters cell.
+struct Parameters {
+  uint64_t seed = 1;
+  int64_t epochs = 300;
+  bool vectorized = false;
+};
+
+// %% In [2]
+// def argmax(vec): vec is (1, n); the index of its largest entry, as an int.
+// Named argmax_item here: a plain argmax(vec) would be ambiguous with
+// at::argmax, which C++ finds by argument-dependent lookup (vec is an at::Tensor).
+int64_t argmax_item(const Tensor& vec) {
+  auto [values, idx] = torch::max(vec, 1);
+  return idx.item<int64_t>();
+}
+
+// def prepare_sequence(seq, to_ix): lesson::prepare_sequence (lesson/tagger.hpp),
+// torch.tensor([to_ix[w] for w in seq], dtype=torch.long)
+
+// def log_sum_exp(vec): max + log(sum(exp(vec - max))), which cannot overflow
+Tensor log_sum_exp(const Tensor& vec) {
+  const int64_t best = argmax_item(vec);  // Python computes the index before indexing
+  Tensor top = vec[0][best];              // vec[0, best]: two selects, as in Python
+  Tensor top_row = top.view({1, -1}).expand({1, vec.size(1)});
+  return top + torch::log(torch::sum(torch::exp(vec - top_row)));
+}
+// %% end
+
+// ---------------------------------------------------------------------------
+// The fast path of the default run: the page's forward algorithm and gold
+// score, with the very float operations autograd would do, but as one
+// autograd node instead of ~40 per (word, tag).
+//
+// The page builds, per word and per next tag, about 18 tiny tensors and 15
+// autograd nodes; in Python and in C++ alike, the time goes to creating and
+// running them, not to arithmetic on 5 numbers. CrfNegLogLikelihood computes
+// the same loss in plain float loops and writes its own backward, which
+// repeats, one by one, the float operations of the nodes it replaces:
+//   - forward: v = (forward_var + transitions[j]) + feat[j]; m = v[argmax]
+//     (first maximum, as torch.max); e = exp(v - m); s = sum(e); m + log(s).
+//     exp and log are LibTorch's own kernels (at::exp_out, at::log_out),
+//     called on rows of the same length as the page's, so they return the
+//     same bits; a sum of n < 8 floats is ATen's row_sum order:
+//     ((x0 + x4) + x1) + x2) + x3 for n = 5.
+//   - backward: each node's formula (LogBackward0: grad / s; SumBackward0:
+//     expand; ExpBackward0: grad * e; SubBackward0: grad and -grad;
+//     ExpandBackward0: sum_to; SelectBackward0: zeros with one slot set), and
+//     a tensor that several nodes feed gets their gradients added in the order
+//     the engine runs them: by decreasing sequence number, i.e. the reverse of
+//     the order the forward pass created them (the gold score's nodes first,
+//     then the terminal step, then the last word's tags from the last down).
+// The loss, the gradients and so every number of the 300 epochs are those of
+// the page's graph bit for bit (--op-by-op runs that graph; the parity tests
+// check the printed scores against Python's).
+// --op-by-op: the page's graph, one autograd node per operation (slow; the same bits).
+bool op_by_op_graph = false;
+
+namespace fast {
+
+constexpr int64_t kRowPad = 16;  // each exp row alone in its own 16-float row
+
+// ATen's sum of n < 8 contiguous floats (cascade_sum -> row_sum, 4 partial sums).
+float row_sum(const float* x, int64_t n) {
+  float partial[4] = {0.f, 0.f, 0.f, 0.f};
+  const int64_t head = (n / 4) * 4;
+  for (int64_t k = 0; k < head; ++k) partial[k] = partial[k] + x[k];
+  for (int64_t i = head; i < n; ++i) partial[0] += x[i];
+  for (int k = 1; k < 4; ++k) partial[0] += partial[k];
+  return partial[0];
+}
+
+// A gradient buffer fed by several nodes: the first gradient is stored, each
+// later one added element by element (autograd's InputBuffer).
+struct Accumulator {
+  std::vector<float> value;
+  bool empty = true;
+  explicit Accumulator(size_t n) : value(n, 0.f) {}
+  // A gradient that is zero but for `count` entries from `at`.
+  void add(size_t at, const float* grad, size_t count) {
+    if (empty) {
+      std::fill(value.begin(), value.end(), 0.f);
+      std::copy(grad, grad + count, value.begin() + static_cast<std::ptrdiff_t>(at));
+      empty = false;
+      return;
+    }
+    for (size_t i = 0; i < value.size(); ++i) {
+      const bool inside = i >= at && i < at + count;
+      value[i] = value[i] + (inside ? grad[i - at] : 0.f);
+    }
+  }
+};
+
+struct CrfNegLogLikelihood : torch::autograd::Function<CrfNegLogLikelihood> {
+  // feats (L, T), transitions (T, T), tags: the gold tags with START first (L + 1).
+  static Tensor forward(torch::autograd::AutogradContext* ctx, const Tensor& feats,
+                        const Tensor& transitions, const Tensor& tags, int64_t start,
+                        int64_t stop) {
+    const Tensor f = feats.contiguous(), p = transitions.contiguous();
+    const int64_t L = f.size(0), T = f.size(1);
+    const float* F = f.data_ptr<float>();
+    const float* P = p.data_ptr<float>();
+    const int64_t* y = tags.data_ptr<int64_t>();
+
+    // Per step (L words, then the terminal step) and next tag: e, s, argmax.
+    Tensor e_all = at::empty({L + 1, T, T});
+    Tensor s_all = at::empty({L + 1, T});
+    Tensor k_all = at::empty({L + 1, T}, at::kLong);
+    float* e_data = e_all.data_ptr<float>();
+    float* s_data = s_all.data_ptr<float>();
+    int64_t* k_data = k_all.data_ptr<int64_t>();
+
+    Tensor d_rows = at::empty({T, kRowPad}), e_rows = at::empty({T, kRowPad});
+    Tensor s_cell = at::empty({1}), l_cell = at::empty({1});
+    float* d = d_rows.data_ptr<float>();
+    const float* ex = e_rows.data_ptr<float>();
+    std::vector<float> fv(T, -10000.f), m(T), next(T);
+    fv[start] = 0.f;
+    auto step = [&](int64_t t, int64_t rows, auto&& score) {
+      for (int64_t j = 0; j < rows; ++j) {
+        float* v = d + j * kRowPad;
+        for (int64_t i = 0; i < T; ++i) v[i] = score(j, i);
+        int64_t best = 0;
+        for (int64_t i = 1; i < T; ++i) {
+          if (v[i] > v[best]) best = i;
+        }
+        m[j] = v[best];
+        for (int64_t i = 0; i < T; ++i) v[i] = v[i] - m[j];
+        k_data[t * T + j] = best;
+      }
+      // exp on `rows` rows of T floats: the kernel runs row by row, as on the page's (1, T)
+      Tensor e_out = e_rows.narrow(0, 0, rows).narrow(1, 0, T);
+      at::exp_out(e_out, d_rows.narrow(0, 0, rows).narrow(1, 0, T));
+      for (int64_t j = 0; j < rows; ++j) {
+        float* e = e_data + (t * T + j) * T;
+        std::copy(ex + j * kRowPad, ex + j * kRowPad + T, e);
+        const float s = row_sum(e, T);
+        s_data[t * T + j] = s;
+        s_cell.data_ptr<float>()[0] = s;
+        at::log_out(l_cell, s_cell);  // log of one float, as the page's 0-dim log
+        next[j] = m[j] + l_cell.data_ptr<float>()[0];
+      }
+    };
+    for (int64_t t = 0; t < L; ++t) {
+      step(t, T, [&](int64_t j, int64_t i) { return (fv[i] + P[j * T + i]) + F[t * T + j]; });
+      fv = next;
+    }
+    step(L, 1, [&](int64_t, int64_t i) { return fv[i] + P[stop * T + i]; });  // terminal_var
+    const float alpha = next[0];
+
+    float gold = 0.f;  // torch.zeros(1), then one addition per term, in the page's order
+    for (int64_t i = 0; i < L; ++i) {
+      gold = gold + P[y[i + 1] * T + y[i]];
+      gold = gold + F[i * T + y[i + 1]];
+    }
+    gold = gold + P[stop * T + y[L]];
+
+    ctx->saved_data["e"] = e_all;
+    ctx->saved_data["s"] = s_all;
+    ctx->saved_data["k"] = k_all;
+    ctx->saved_data["tags"] = tags;
+    ctx->saved_data["stop"] = stop;
+    return at::full({1}, alpha - gold);
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grad_outputs) {
+    const Tensor e_all = ctx->saved_data["e"].toTensor();
+    const Tensor s_all = ctx->saved_data["s"].toTensor();
+    const Tensor k_all = ctx->saved_data["k"].toTensor();
+    const Tensor tags = ctx->saved_data["tags"].toTensor();
+    const int64_t stop = ctx->saved_data["stop"].toInt();
+    const int64_t L = e_all.size(0) - 1, T = e_all.size(1);
+    const float* E = e_all.data_ptr<float>();
+    const float* S = s_all.data_ptr<float>();
+    const int64_t* K = k_all.data_ptr<int64_t>();
+    const int64_t* y = tags.data_ptr<int64_t>();
+    const auto TT = static_cast<size_t>(T * T);
+
+    // loss = forward_score - gold_score (SubBackward0): g and -g
+    const float g = grad_outputs[0].contiguous().data_ptr<float>()[0];
+    const float minus_g = -g;
+
+    // transitions' gradient: the gold score's selects first (STOP's, then the
+    // last word's down to the first), then the forward algorithm's.
+    Accumulator grad_p(TT);
+    grad_p.add(static_cast<size_t>(stop * T + y[L]), &minus_g, 1);
+    for (int64_t i = L - 1; i >= 0; --i)
+      grad_p.add(static_cast<size_t>(y[i + 1] * T + y[i]), &minus_g, 1);
+
+    // log_sum_exp's backward for step t, tag j, given the gradient of its result.
+    std::vector<float> gv(T), neg(T);
+    auto lse_backward = [&](int64_t t, int64_t j, float grad) {
+      const float* e = E + (t * T + j) * T;
+      const float gs = grad / S[t * T + j];               // LogBackward0, SumBackward0
+      for (int64_t i = 0; i < T; ++i) gv[i] = gs * e[i];  // ExpBackward0
+      for (int64_t i = 0; i < T; ++i) neg[i] = -gv[i];    // SubBackward0 (other)
+      const float gm = grad + row_sum(neg.data(), T);     // m: the add's grad + sum_to's
+      const int64_t k = K[t * T + j];
+      for (int64_t i = 0; i < T; ++i) gv[i] = gv[i] + (i == k ? gm : 0.f);  // + select's
+    };
+
+    // Terminal step: gradient g into alpha.
+    lse_backward(L, 0, g);
+    grad_p.add(static_cast<size_t>(stop * T), gv.data(), static_cast<size_t>(T));
+    std::vector<float> grad_fv = gv;  // forward_var's gradient after the last word
+
+    std::vector<float> grad_f(static_cast<size_t>(L * T), 0.f);
+    for (int64_t t = L - 1; t >= 0; --t) {
+      Accumulator grad_prev(static_cast<size_t>(T));  // forward_var of the step before
+      Accumulator grad_row(static_cast<size_t>(T));   // feats[t] (its unbind output)
+      for (int64_t j = T - 1; j >= 0; --j) {
+        lse_backward(t, j, grad_fv[j]);
+        const float emit = row_sum(gv.data(), T);  // ExpandBackward0 of feat[j]
+        grad_row.add(static_cast<size_t>(j), &emit, 1);
+        grad_p.add(static_cast<size_t>(j * T), gv.data(), static_cast<size_t>(T));
+        grad_prev.add(0, gv.data(), static_cast<size_t>(T));
+      }
+      std::copy(grad_row.value.begin(), grad_row.value.end(), grad_f.begin() + t * T);
+      grad_fv = grad_prev.value;
+    }
+
+    // feats' gradient: the gold score's (one -g per word) plus the forward algorithm's.
+    Tensor grad_feats = at::empty({L, T});
+    float* GF = grad_feats.data_ptr<float>();
+    for (int64_t t = 0; t < L; ++t) {
+      for (int64_t j = 0; j < T; ++j) {
+        const float gold = j == y[t + 1] ? minus_g : 0.f;
+        GF[t * T + j] = gold + grad_f[static_cast<size_t>(t * T + j)];
+      }
+    }
+    Tensor grad_trans = at::empty({T, T});
+    std::copy(grad_p.value.begin(), grad_p.value.end(), grad_trans.data_ptr<float>());
+    return {grad_feats, grad_trans, Tensor(), Tensor(), Tensor()};
+  }
+};
+
+}  // namespace fast
+
+// %% In [3]
+// START_TAG and STOP_TAG (defined in the data cell in Python, a global the
+// class reads when it runs): here before the class that uses them.
+const std::string START_TAG = "<START>";
+const std::string STOP_TAG = "<STOP>";
+
+struct BiLSTM_CRFImpl : torch::nn::Module {
+  BiLSTM_CRFImpl(int64_t vocab_size, const lesson::Vocab& tag_to_ix, int64_t embedding_dim,
+                 int64_t hidden_dim, bool vectorized = false)
+      : embedding_dim(embedding_dim),
+        hidden_dim(hidden_dim),
+        vocab_size(vocab_size),
+        tag_to_ix(tag_to_ix),
+        tagset_size(tag_to_ix.size()),
+        vectorized(vectorized),
+        // 构造顺序决定每个模块取到哪些随机数：成员按声明顺序构造，和 Python 的 __init__ 一样
+        // (the order of construction decides the random numbers: members are built
+        // in declaration order, that of Python's __init__)
+        word_embeds(
+            register_module("word_embeds", torch::nn::Embedding(vocab_size, embedding_dim))),
+        // 两个方向各 hidden_dim / 2 (hidden_dim / 2 each way)
+        lstm(register_module("lstm",
+                             torch::nn::LSTM(torch::nn::LSTMOptions(embedding_dim, hidden_dim / 2)
+                                                 .num_layers(1)
+                                                 .bidirectional(true)))),
+        hidden2tag(register_module("hidden2tag", torch::nn::Linear(hidden_dim, tagset_size))),
+        // transitions[j, k]：从标签 k 转到标签 j 的分数 (the score of moving from tag k to tag j)
+        transitions(register_parameter("transitions", torch::randn({tagset_size, tagset_size}))) {
+    // 不能转到 START，也不能从 STOP 转出 (nothing moves to START, nothing leaves STOP):
+    // Python's self.transitions.data[...] = -10000 writes around autograd
+    torch::NoGradGuard no_grad;
+    transitions.select(0, tag_to_ix.at(START_TAG)).fill_(-10000);
+    transitions.select(1, tag_to_ix.at(STOP_TAG)).fill_(-10000);
+    hidden = init_hidden();
+  }
+
+  // 随机的初始 (h, c)：每次调用都抽新的随机数，h 在前
+  // (a random initial (h, c): new draws at every call, h first)
+  std::tuple<Tensor, Tensor> init_hidden() {
+    Tensor h = torch::randn({2, 1, hidden_dim / 2});
+    Tensor c = torch::randn({2, 1, hidden_dim / 2});
+    return {h, c};
+  }
+
+  // _forward_alg: log of the sum of exp(score) over every tag sequence
+  Tensor forward_alg(const Tensor& feats) {
+    if (vectorized) return forward_alg_vectorized(feats);
+    Tensor start = torch::full({1, tagset_size}, -10000.);
+    start[0][tag_to_ix.at(START_TAG)] = 0.;  // 只有 START 的对数分数为 0 (only START scores log 1)
+    Tensor forward_var = start;
+    for (const Tensor& feat : feats.unbind(0)) {  // for feat in feats: 每个词 (each word)
+      std::vector<Tensor> alphas_t;
+      for (int64_t next_tag = 0; next_tag < tagset_size; ++next_tag) {
+        // 发射分数与上一个标签无关，复制成一行 (the emission doesn't depend on the previous tag)
+        Tensor emit_score = feat[next_tag].view({1, -1}).expand({1, tagset_size});
+        // 第 i 项：从标签 i 转到 next_tag (entry i: moving from tag i to next_tag)
+        Tensor trans_score = transitions[next_tag].view({1, -1});
+        Tensor next_tag_var = forward_var + trans_score + emit_score;
+        alphas_t.push_back(log_sum_exp(next_tag_var).view(1));
+      }
+      forward_var = torch::cat(alphas_t).view({1, -1});
+    }
+    Tensor terminal_var = forward_var + transitions[tag_to_ix.at(STOP_TAG)];
+    return log_sum_exp(terminal_var);
+  }
+
+  // _forward_alg_vectorized: alphas[k], the log-sum-exp over every prefix ending in tag k
+  Tensor forward_alg_vectorized(const Tensor& feats) {
+    Tensor alphas = torch::full({tagset_size}, -10000.);
+    alphas[tag_to_ix.at(START_TAG)] = 0.;
+    for (const Tensor& feat : feats.unbind(0)) {
+      // scores[j, k] = alphas[k] + transitions[j, k]：一次算出所有 (j, k)
+      // (every (next tag j, previous tag k) at once)
+      Tensor scores = alphas + transitions;
+      alphas = torch::logsumexp(scores, 1) + feat;
+    }
+    Tensor terminal_var = alphas + transitions[tag_to_ix.at(STOP_TAG)];
+    return torch::logsumexp(terminal_var, 0);
+  }
+
+  // _get_lstm_features: the emission scores, (len, tagset_size)
+  Tensor get_lstm_features(const Tensor& sentence) {
+    hidden = init_hidden();
+    const int64_t len = sentence.size(0);
+    Tensor embeds = word_embeds(sentence).view({len, 1, -1});
+    Tensor lstm_out;
+    std::tie(lstm_out, hidden) = lstm(embeds, hidden);
+    lstm_out = lstm_out.view({len, hidden_dim});
+    return hidden2tag(lstm_out);
+  }
+
+  // _score_sentence: the score of the given tags (the gold score)
+  Tensor score_sentence(const Tensor& feats, Tensor tags) {
+    tags = torch::cat({torch::tensor({tag_to_ix.at(START_TAG)}, torch::kLong), tags});
+    const int64_t stop = tag_to_ix.at(STOP_TAG);
+    if (vectorized) {
+      using torch::indexing::None;
+      using torch::indexing::Slice;
+      Tensor steps = torch::arange(feats.size(0));
+      Tensor trans =
+          transitions.index({tags.index({Slice(1, None)}), tags.index({Slice(None, -1)})});
+      Tensor total = trans.sum();
+      Tensor emit = feats.index({steps, tags.index({Slice(1, None)})});
+      total = total + emit.sum();
+      return total + transitions.index({stop, tags[-1]});
+    }
+    Tensor score = torch::zeros({1});
+    std::vector<Tensor> rows = feats.unbind(0);  // enumerate(feats)
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const auto k = static_cast<int64_t>(i);
+      // score + transitions[...] + feat[...]：Python 先做第一个加法，再取 feat[...]
+      // (Python adds the transition before it indexes feat: one statement each)
+      score = score + transitions.index({tags[k + 1], tags[k]});
+      score = score + rows[i].index({tags[k + 1]});
+    }
+    return score + transitions.index({stop, tags[-1]});
+  }
+
+  // _viterbi_decode: the best tag sequence and its score
+  std::pair<Tensor, std::vector<int64_t>> viterbi_decode(const Tensor& feats) {
+    if (vectorized) return viterbi_decode_vectorized(feats);
+    std::vector<std::vector<int64_t>> backpointers;
+    Tensor start = torch::full({1, tagset_size}, -10000.);
+    start[0][tag_to_ix.at(START_TAG)] = 0;
+    Tensor forward_var = start;  // 上一步的 Viterbi 变量 (the previous step's Viterbi variables)
+    for (const Tensor& feat : feats.unbind(0)) {
+      std::vector<int64_t> bptrs_t;
+      std::vector<Tensor> viterbivars_t;
+      for (int64_t next_tag = 0; next_tag < tagset_size; ++next_tag) {
+        // 发射分数不影响选哪个上一个标签，最后再加
+        // (the emission doesn't change which previous tag is best: added afterwards)
+        Tensor next_tag_var = forward_var + transitions[next_tag];
+        const int64_t best_tag_id = argmax_item(next_tag_var);
+        bptrs_t.push_back(best_tag_id);
+        viterbivars_t.push_back(next_tag_var[0][best_tag_id].view(1));
+      }
+      forward_var = (torch::cat(viterbivars_t) + feat).view({1, -1});
+      backpointers.push_back(bptrs_t);
+    }
+    Tensor terminal_var = forward_var + transitions[tag_to_ix.at(STOP_TAG)];
+    int64_t best_tag_id = argmax_item(terminal_var);
+    Tensor path_score = terminal_var[0][best_tag_id];
+    return {path_score, follow_back_pointers(backpointers, best_tag_id)};
+  }
+
+  std::pair<Tensor, std::vector<int64_t>> viterbi_decode_vectorized(const Tensor& feats) {
+    Tensor vvars = torch::full({tagset_size}, -10000.);
+    vvars[tag_to_ix.at(START_TAG)] = 0;
+    std::vector<Tensor> backpointers;
+    for (const Tensor& feat : feats.unbind(0)) {
+      // 每个下一个标签 j 的最佳上一个标签：一次 max (every next tag's best previous tag: one max)
+      auto [best, best_prev] = torch::max(vvars + transitions, 1);
+      backpointers.push_back(best_prev);
+      vvars = best + feat;
+    }
+    Tensor terminal_var = vvars + transitions[tag_to_ix.at(STOP_TAG)];
+    auto [path_score, best_tag] = torch::max(terminal_var, 0);
+    // torch.stack(backpointers).tolist(): one row of ints per word
+    Tensor stacked = torch::stack(backpointers).contiguous();
+    std::vector<std::vector<int64_t>> rows;
+    const int64_t* data = stacked.data_ptr<int64_t>();
+    for (int64_t i = 0; i < stacked.size(0); ++i) {
+      rows.emplace_back(data + i * tagset_size, data + (i + 1) * tagset_size);
+    }
+    return {path_score, follow_back_pointers(rows, best_tag.item<int64_t>())};
+  }
+
+  // 沿着回溯指针从后往前走，去掉 START，再反转 (follow the back pointers from the end,
+  // drop START, reverse)
+  std::vector<int64_t> follow_back_pointers(const std::vector<std::vector<int64_t>>& backpointers,
+                                            int64_t best_tag_id) const {
+    std::vector<int64_t> best_path{best_tag_id};
+    for (auto it = backpointers.rbegin(); it != backpointers.rend(); ++it) {
+      best_tag_id = (*it)[best_tag_id];
+      best_path.push_back(best_tag_id);
+    }
+    const int64_t start_tag = best_path.back();
+    best_path.pop_back();
+    // assert start_tag == self.tag_to_ix[START_TAG]：一定回到 START (the path starts at START)
+    if (start_tag != tag_to_ix.at(START_TAG)) throw std::logic_error("AssertionError");
+    std::reverse(best_path.begin(), best_path.end());
+    return best_path;
+  }
+
+  Tensor neg_log_likelihood(const Tensor& sentence, const Tensor& tags) {
+    Tensor feats = get_lstm_features(sentence);
+    if (!vectorized && !op_by_op_graph && tagset_size < 8) {
+      // 同样的浮点运算，一个 autograd 节点（见上面的 fast::CrfNegLogLikelihood）
+      // (the same float operations as one autograd node: see fast::CrfNegLogLikelihood above)
+      Tensor gold_tags = torch::cat({torch::tensor({tag_to_ix.at(START_TAG)}, torch::kLong), tags});
+      return fast::CrfNegLogLikelihood::apply(feats, transitions, gold_tags,
+                                              tag_to_ix.at(START_TAG), tag_to_ix.at(STOP_TAG));
+    }
+    Tensor forward_score = forward_alg(feats);
+    Tensor gold_score = score_sentence(feats, tags);
+    return forward_score - gold_score;
+  }
+
+  // forward: 解码 (decoding)
+  std::pair<Tensor, std::vector<int64_t>> forward(const Tensor& sentence) {
+    Tensor lstm_feats = get_lstm_features(sentence);
+    return viterbi_decode(lstm_feats);
+  }
+
+  int64_t embedding_dim;
+  int64_t hidden_dim;
+  int64_t vocab_size;
+  lesson::Vocab tag_to_ix;
+  int64_t tagset_size;
+  bool vectorized;
+  torch::nn::Embedding word_embeds;
+  torch::nn::LSTM lstm;
+  torch::nn::Linear hidden2tag;
+  Tensor transitions;
+  std::tuple<Tensor, Tensor> hidden;
+};
+TORCH_MODULE(BiLSTM_CRF);
+// %% end
+
+class BilstmCrf : public lesson::Notebook {
+ public:
+  explicit BilstmCrf(const Parameters& p)
+      : SEED(p.seed), EPOCHS(p.epochs), VECTORIZED(p.vectorized) {}
+
+  // Each epoch's loss, once the cells have run (--chart).
+  const std::vector<double>& loss_curve() const { return losses; }
+
+  std::vector<lesson::Cell> cells() override {
+    return {
+        {[this] { return cell1(); }},
+        {[] { return lesson::Shown{}; }},  // cell 2 defines the helper functions (above)
+        {[] { return lesson::Shown{}; }},  // cell 3 defines BiLSTM_CRF (above)
+        {[this] { return cell4(); }},
+        {[this] { return cell5(); }},
+        {[this] { return cell6(); }},
+        {[this] { return cell7(); }},
+    };
+  }
+
+ private:
+  lesson::Shown cell1() {
+    // %% In [1]
+    // import torch, ...: the #include lines at the top of the file
+    // SEED, EPOCHS, VECTORIZED: the flags --seed, --epochs, --vectorized (see lesson_main)
+    torch::manual_seed(SEED);
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell4() {
+    // %% In [4]
+    // START_TAG, STOP_TAG: file-scope constants (cell 3), before the class that reads them
+    EMBEDDING_DIM = 5;
+    HIDDEN_DIM = 4;
+
+    training_data = {
+        {split("the wall street journal reported today that apple corporation made money"),
+         split("B I I I O O O B I O O")},
+        {split("georgia tech is a university in georgia"), split("B I O O O O B")},
+    };
+
+    for (const auto& [sentence, tags] : training_data) {
+      for (const std::string& word : sentence) {
+        if (!word_to_ix.contains(word)) word_to_ix.add(word);  // word_to_ix[word] = len(word_to_ix)
+      }
+    }
+
+    tag_to_ix = lesson::Vocab{"B", "I", "O", START_TAG, STOP_TAG};  // {"B": 0, ..., STOP_TAG: 4}
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell5() {
+    // %% In [5]
+    model = BiLSTM_CRF(word_to_ix.size(), tag_to_ix, EMBEDDING_DIM, HIDDEN_DIM, VECTORIZED);
+    optimizer = std::make_unique<torch::optim::SGD>(
+        model->parameters(), torch::optim::SGDOptions(0.01).weight_decay(1e-4));
+
+    {
+      torch::NoGradGuard no_grad;  // with torch.no_grad():
+      precheck_sent = prepare_sequence(training_data[0].first, word_to_ix);
+      precheck_tags = prepare_sequence(training_data[0].second, tag_to_ix);
+      print(model(precheck_sent));  // (score, path): a tuple of a tensor and a list
+    }
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell6() {
+    // %% In [6]
+    losses = {};  // 每一轮的损失：损失曲线 (each epoch's loss: the loss curve)
+    for (int64_t epoch = 0; epoch < EPOCHS; ++epoch) {
+      double epoch_loss = 0.0;  // a Python float
+      for (const auto& [sentence, tags] : training_data) {
+        // 第 1 步：PyTorch 会累加梯度，先清零 (Step 1: PyTorch accumulates gradients; clear them)
+        model->zero_grad();
+
+        // 第 2 步：单词和标签变成下标的张量 (Step 2: words and tags become tensors of indices)
+        Tensor sentence_in = prepare_sequence(sentence, word_to_ix);
+        Tensor targets = prepare_sequence(tags, tag_to_ix);
+
+        // 第 3 步：损失 = 前向算法 - 金标准分数 (Step 3: loss = forward algorithm - gold score)
+        Tensor loss = model->neg_log_likelihood(sentence_in, targets);
+
+        // 第 4 步：梯度，然后更新参数 (Step 4: the gradients, then the update)
+        loss.backward();
+        optimizer->step();
+        epoch_loss += loss.item<double>();
+      }
+      losses.push_back(epoch_loss);
+    }
+    return {};
+    // %% end
+  }
+
+  lesson::Shown cell7() {
+    // %% In [7]
+    torch::NoGradGuard no_grad;  // with torch.no_grad():
+    precheck_sent = prepare_sequence(training_data[0].first, word_to_ix);
+    print(model(precheck_sent));
+    return {};
+    // %% end
+  }
+
+  // Parameters (the first code cell).
+  const uint64_t SEED;
+  const int64_t EPOCHS;
+  const bool VECTORIZED;
+
+  // The notebook's variables.
+  int64_t EMBEDDING_DIM = 0;
+  int64_t HIDDEN_DIM = 0;
+  lesson::TrainingData training_data;
+  lesson::Vocab word_to_ix;
+  lesson::Vocab tag_to_ix;
+  BiLSTM_CRF model{nullptr};
+  std::unique_ptr<torch::optim::SGD> optimizer;
+  Tensor precheck_sent, precheck_tags;
+  std::vector<double> losses;
+};
+
+}  // namespace
+
+int lesson_main(int argc, char** argv, const char* /*scenario*/) {
+  Parameters p;
+  lesson::Program program("demo_bilstm_crf",
+                          "The Bi-LSTM CRF of PyTorch's NLP series, trained as bilstm_crf.ipynb "
+                          "trains it, printed as its Python prints it.",
+                          p.seed);
+  CLI::App& app = program.app();
+  app.add_option("--epochs", p.epochs, "training epochs (default 300)")
+      ->check(CLI::Range(int64_t{0}, kMaxEpochs));
+  app.add_flag("--vectorized", p.vectorized,
+               "the forward algorithm and Viterbi as one matrix operation per time step "
+               "(VECTORIZED = True)");
+  app.add_flag("--op-by-op", op_by_op_graph,
+               "train through the page's autograd graph, one node per operation, instead of "
+               "the fused forward algorithm (slower; the same numbers, bit for bit)");
+  program.add_chart_flag("draw the loss curve (each epoch's loss) into FILE.svg");
+  if (int rc = program.parse(argc, argv); rc >= 0) return rc;
+
+  BilstmCrf notebook(p);
+  if (int rc = program.run(notebook); rc != 0) return rc;
+  return program.write_chart(
+      lesson::loss_curve(notebook.loss_curve(), "bilstm_crf: the training loss"));
+}
