@@ -71,6 +71,12 @@ Tensor log_sum_exp(const Tensor& vec) {
   Tensor top_row = top.view({1, -1}).expand({1, vec.size(1)});
   return top + torch::log(torch::sum(torch::exp(vec - top_row)));
 }
+
+// def log_sum_exp_rows(mat): log_sum_exp of every row of a matrix at once (for VECTORIZED)
+Tensor log_sum_exp_rows(const Tensor& mat) {
+  Tensor top = std::get<0>(torch::max(mat, 1));
+  return top + torch::log(torch::sum(torch::exp(mat - top.view({-1, 1})), 1));
+}
 // %% end
 
 // ---------------------------------------------------------------------------
@@ -106,14 +112,30 @@ namespace fast {
 
 constexpr int64_t kRowPad = 16;  // each exp row alone in its own 16-float row
 
-// ATen's sum of n < 8 contiguous floats (cascade_sum -> row_sum, 4 partial sums).
-float row_sum(const float* x, int64_t n) {
+// ATen's sum of n < 8 floats in a row (cascade_sum -> row_sum: 4 partial sums,
+// the tail into the first): ((((x0 + x4) + x1) + x2) + x3) for n = 5.
+float row_sum(const float* x, int64_t n, int64_t stride = 1) {
   float partial[4] = {0.f, 0.f, 0.f, 0.f};
   const int64_t head = (n / 4) * 4;
-  for (int64_t k = 0; k < head; ++k) partial[k] = partial[k] + x[k];
-  for (int64_t i = head; i < n; ++i) partial[0] += x[i];
-  for (int k = 1; k < 4; ++k) partial[0] += partial[k];
+  for (int64_t i = 0; i < head; ++i) partial[i % 4] = partial[i % 4] + x[i * stride];
+  for (int64_t i = head; i < n; ++i) partial[0] = partial[0] + x[i * stride];
+  for (int k = 1; k < 4; ++k) partial[0] = partial[0] + partial[k];
   return partial[0];
+}
+
+// ATen's column sums of a (rows, cols) matrix, rows < 16 (sum(0, keepdim=True):
+// scalar_outer_sum): four columns at a time added row after row, the columns
+// left over by row_sum.
+void column_sums(const float* x, int64_t rows, int64_t cols, float* out) {
+  int64_t c = 0;
+  for (; c + 3 < cols; c += 4) {
+    for (int64_t k = c; k < c + 4; ++k) {
+      float acc = 0.f;
+      for (int64_t r = 0; r < rows; ++r) acc = acc + x[r * cols + k];
+      out[k] = acc;
+    }
+  }
+  for (; c < cols; ++c) out[c] = row_sum(x + c, rows, cols);
 }
 
 // A gradient buffer fed by several nodes: the first gradient is stored, each
@@ -281,6 +303,143 @@ struct CrfNegLogLikelihood : torch::autograd::Function<CrfNegLogLikelihood> {
   }
 };
 
+// The same for VECTORIZED: _forward_alg_vectorized (log_sum_exp_rows on a
+// (T, T) matrix per word) and the vectorized gold score, as one node. Its
+// backward repeats the nodes of that graph: MaxBackward0 puts a row's gradient
+// on its maximum, and forward_var's gradient is the column sums of the
+// matrix's (AddBackward0 broadcasts forward_var over the rows).
+struct CrfNegLogLikelihoodVectorized : torch::autograd::Function<CrfNegLogLikelihoodVectorized> {
+  static Tensor forward(torch::autograd::AutogradContext* ctx, const Tensor& feats,
+                        const Tensor& transitions, const Tensor& tags, int64_t start,
+                        int64_t stop) {
+    const Tensor f = feats.contiguous(), p = transitions.contiguous();
+    const int64_t L = f.size(0), T = f.size(1);
+    const float* F = f.data_ptr<float>();
+    const float* P = p.data_ptr<float>();
+    const int64_t* y = tags.data_ptr<int64_t>();
+
+    Tensor e_all = at::empty({L + 1, T, T});  // exp(next_tag_var - its row maximum)
+    Tensor s_all = at::empty({L + 1, T});     // their row sums
+    Tensor k_all = at::empty({L + 1, T}, at::kLong);
+    float* e_data = e_all.data_ptr<float>();
+    float* s_data = s_all.data_ptr<float>();
+    int64_t* k_data = k_all.data_ptr<int64_t>();
+    Tensor d = at::empty({T, T}), s_rows = at::empty({T}), l_rows = at::empty({T});
+    float* dd = d.data_ptr<float>();
+    std::vector<float> fv(T, -10000.f), top(T);
+    fv[start] = 0.f;
+    // log_sum_exp_rows on `rows` rows of next_tag_var = score(j, i)
+    auto lse_rows = [&](int64_t t, int64_t rows, auto&& score) {
+      for (int64_t j = 0; j < rows; ++j) {
+        float* v = dd + j * T;
+        for (int64_t i = 0; i < T; ++i) v[i] = score(j, i);
+        int64_t best = 0;
+        for (int64_t i = 1; i < T; ++i) {
+          if (v[i] > v[best]) best = i;
+        }
+        top[j] = v[best];
+        k_data[t * T + j] = best;
+        for (int64_t i = 0; i < T; ++i) v[i] = v[i] - top[j];
+      }
+      Tensor e = e_all[t].narrow(0, 0, rows);  // contiguous (rows, T), as Python's
+      at::exp_out(e, d.narrow(0, 0, rows));
+      float* s = s_rows.data_ptr<float>();
+      for (int64_t j = 0; j < rows; ++j) {
+        s[j] = row_sum(e_data + (t * T + j) * T, T);
+        s_data[t * T + j] = s[j];
+      }
+      Tensor l = l_rows.narrow(0, 0, rows);
+      at::log_out(l, s_rows.narrow(0, 0, rows));
+    };
+    const float* l = l_rows.data_ptr<float>();
+    for (int64_t t = 0; t < L; ++t) {
+      lse_rows(t, T, [&](int64_t j, int64_t i) { return fv[i] + P[j * T + i]; });
+      for (int64_t j = 0; j < T; ++j) fv[j] = (top[j] + l[j]) + F[t * T + j];
+    }
+    lse_rows(L, 1, [&](int64_t, int64_t i) { return fv[i] + P[stop * T + i]; });
+    const float alpha = top[0] + l[0];
+
+    // trans + emit + transitions[STOP, tags[-1]]: the two sums are ATen's own
+    Tensor trans = at::empty({L}), emit = at::empty({L});
+    for (int64_t i = 0; i < L; ++i) {
+      trans.data_ptr<float>()[i] = P[y[i + 1] * T + y[i]];
+      emit.data_ptr<float>()[i] = F[i * T + y[i + 1]];
+    }
+    const float both = at::sum(trans).item<float>() + at::sum(emit).item<float>();
+    const float gold = both + P[stop * T + y[L]];
+
+    ctx->saved_data["e"] = e_all;
+    ctx->saved_data["s"] = s_all;
+    ctx->saved_data["k"] = k_all;
+    ctx->saved_data["tags"] = tags;
+    ctx->saved_data["stop"] = stop;
+    return at::full({}, alpha - gold);
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grad_outputs) {
+    const Tensor e_all = ctx->saved_data["e"].toTensor();
+    const Tensor s_all = ctx->saved_data["s"].toTensor();
+    const Tensor k_all = ctx->saved_data["k"].toTensor();
+    const Tensor tags = ctx->saved_data["tags"].toTensor();
+    const int64_t stop = ctx->saved_data["stop"].toInt();
+    const int64_t L = e_all.size(0) - 1, T = e_all.size(1);
+    const float* E = e_all.data_ptr<float>();
+    const float* S = s_all.data_ptr<float>();
+    const int64_t* K = k_all.data_ptr<int64_t>();
+    const int64_t* y = tags.data_ptr<int64_t>();
+    const auto TT = static_cast<size_t>(T * T);
+
+    const float g = grad_outputs[0].contiguous().data_ptr<float>()[0];
+    const float minus_g = -g;
+
+    // transitions: transitions[STOP, tags[-1]]'s select, then the index's
+    // index_put (sums of -g: exact), then the forward algorithm's.
+    Accumulator grad_p(TT);
+    grad_p.add(static_cast<size_t>(stop * T + y[L]), &minus_g, 1);
+    std::vector<float> gold(TT, 0.f);
+    for (int64_t i = 0; i < L; ++i) {
+      float& cell = gold[static_cast<size_t>(y[i + 1] * T + y[i])];
+      cell = cell + minus_g;
+    }
+    grad_p.add(0, gold.data(), TT);
+
+    // log_sum_exp_rows' backward for `rows` rows of step t; gv: next_tag_var's gradient.
+    std::vector<float> gv(TT), neg(static_cast<size_t>(T));
+    auto lse_rows_backward = [&](int64_t t, int64_t rows, const float* grad) {
+      for (int64_t j = 0; j < rows; ++j) {
+        const float* e = E + (t * T + j) * T;
+        float* row = gv.data() + j * T;
+        const float gs = grad[j] / S[t * T + j];             // LogBackward0, SumBackward0
+        for (int64_t i = 0; i < T; ++i) row[i] = gs * e[i];  // ExpBackward0
+        for (int64_t i = 0; i < T; ++i) neg[i] = -row[i];    // SubBackward0
+        const float gm = grad[j] + row_sum(neg.data(), T);   // top's two gradients
+        const int64_t k = K[t * T + j];
+        for (int64_t i = 0; i < T; ++i) row[i] = row[i] + (i == k ? gm : 0.f);  // MaxBackward0
+      }
+    };
+
+    const float one[1] = {g};  // [0]'s SelectBackward0
+    lse_rows_backward(L, 1, one);
+    grad_p.add(static_cast<size_t>(stop * T), gv.data(), static_cast<size_t>(T));
+    std::vector<float> grad_fv(gv.begin(), gv.begin() + T);
+
+    Tensor grad_feats = at::empty({L, T});
+    float* GF = grad_feats.data_ptr<float>();
+    for (int64_t t = L - 1; t >= 0; --t) {
+      for (int64_t j = 0; j < T; ++j) {  // + feat: feats[t]'s gradient, plus the gold's
+        GF[t * T + j] = (j == y[t + 1] ? minus_g : 0.f) + grad_fv[j];
+      }
+      lse_rows_backward(t, T, grad_fv.data());
+      grad_p.add(0, gv.data(), TT);
+      column_sums(gv.data(), T, T, grad_fv.data());
+    }
+    Tensor grad_trans = at::empty({T, T});
+    std::copy(grad_p.value.begin(), grad_p.value.end(), grad_trans.data_ptr<float>());
+    return {grad_feats, grad_trans, Tensor(), Tensor(), Tensor()};
+  }
+};
+
 }  // namespace fast
 
 // %% In [3]
@@ -349,18 +508,20 @@ struct BiLSTM_CRFImpl : torch::nn::Module {
     return log_sum_exp(terminal_var);
   }
 
-  // _forward_alg_vectorized: alphas[k], the log-sum-exp over every prefix ending in tag k
+  // _forward_alg_vectorized: one matrix per word instead of a loop over next_tag
   Tensor forward_alg_vectorized(const Tensor& feats) {
-    Tensor alphas = torch::full({tagset_size}, -10000.);
-    alphas[tag_to_ix.at(START_TAG)] = 0.;
+    Tensor start = torch::full({1, tagset_size}, -10000.);
+    start[0][tag_to_ix.at(START_TAG)] = 0.;
+    Tensor forward_var = start;
     for (const Tensor& feat : feats.unbind(0)) {
-      // scores[j, k] = alphas[k] + transitions[j, k]：一次算出所有 (j, k)
-      // (every (next tag j, previous tag k) at once)
-      Tensor scores = alphas + transitions;
-      alphas = torch::logsumexp(scores, 1) + feat;
+      // next_tag_var[j, i] = forward_var[i] + transitions[j, i]：一次算出所有 (j, i)
+      // (every (next tag j, previous tag i) at once); the emission is added after
+      // the log-sum-exp, as it doesn't depend on i
+      Tensor next_tag_var = forward_var + transitions;
+      forward_var = (log_sum_exp_rows(next_tag_var) + feat).view({1, -1});
     }
-    Tensor terminal_var = alphas + transitions[tag_to_ix.at(STOP_TAG)];
-    return torch::logsumexp(terminal_var, 0);
+    Tensor terminal_var = forward_var + transitions[tag_to_ix.at(STOP_TAG)];
+    return log_sum_exp_rows(terminal_var)[0];
   }
 
   // _get_lstm_features: the emission scores, (len, tagset_size)
@@ -379,15 +540,14 @@ struct BiLSTM_CRFImpl : torch::nn::Module {
     tags = torch::cat({torch::tensor({tag_to_ix.at(START_TAG)}, torch::kLong), tags});
     const int64_t stop = tag_to_ix.at(STOP_TAG);
     if (vectorized) {
+      // 所有转移分数、所有发射分数各取一次 (every transition, every emission, at once)
       using torch::indexing::None;
       using torch::indexing::Slice;
-      Tensor steps = torch::arange(feats.size(0));
       Tensor trans =
-          transitions.index({tags.index({Slice(1, None)}), tags.index({Slice(None, -1)})});
-      Tensor total = trans.sum();
-      Tensor emit = feats.index({steps, tags.index({Slice(1, None)})});
-      total = total + emit.sum();
-      return total + transitions.index({stop, tags[-1]});
+          transitions.index({tags.index({Slice(1, None)}), tags.index({Slice(None, -1)})}).sum();
+      Tensor emit = feats.index({torch::arange(feats.size(0)), tags.index({Slice(1, None)})}).sum();
+      Tensor both = trans + emit;
+      return both + transitions.index({stop, tags[-1]});
     }
     Tensor score = torch::zeros({1});
     std::vector<Tensor> rows = feats.unbind(0);  // enumerate(feats)
@@ -469,12 +629,16 @@ struct BiLSTM_CRFImpl : torch::nn::Module {
 
   Tensor neg_log_likelihood(const Tensor& sentence, const Tensor& tags) {
     Tensor feats = get_lstm_features(sentence);
-    if (!vectorized && !op_by_op_graph && tagset_size < 8) {
-      // 同样的浮点运算，一个 autograd 节点（见上面的 fast::CrfNegLogLikelihood）
-      // (the same float operations as one autograd node: see fast::CrfNegLogLikelihood above)
+    if (!op_by_op_graph && tagset_size < 8) {
+      // 同样的浮点运算，一个 autograd 节点（见上面的 fast 命名空间）
+      // (the same float operations as one autograd node: see namespace fast above)
       Tensor gold_tags = torch::cat({torch::tensor({tag_to_ix.at(START_TAG)}, torch::kLong), tags});
-      return fast::CrfNegLogLikelihood::apply(feats, transitions, gold_tags,
-                                              tag_to_ix.at(START_TAG), tag_to_ix.at(STOP_TAG));
+      const int64_t start = tag_to_ix.at(START_TAG), stop = tag_to_ix.at(STOP_TAG);
+      if (vectorized) {
+        return fast::CrfNegLogLikelihoodVectorized::apply(feats, transitions, gold_tags, start,
+                                                          stop);
+      }
+      return fast::CrfNegLogLikelihood::apply(feats, transitions, gold_tags, start, stop);
     }
     Tensor forward_score = forward_alg(feats);
     Tensor gold_score = score_sentence(feats, tags);
