@@ -446,11 +446,24 @@ def table_lessons(lessons, files):
     def row(name, cmd, want_rc, fragments=(), **kw):
         rows.append(dict(name=name, cmd=cmd, want_rc=want_rc, fragments=fragments, **kw))
 
+    # The options every lesson has are lesson::Program's (--seed, the run
+    # flags): one piece of code, so their bad values are tried on the first
+    # lesson only; each lesson's own options are tried on that lesson. (Each
+    # row starts a program that loads LibTorch: this table is one of the
+    # slowest tests, in every release and under the sanitizers.)
+    helps = {}
+    for lesson, programs in lessons:
+        for program in programs:
+            helps[program] = help_options(program)
+    option_sets = [set(options) for rc, options in helps.values() if rc == 0]
+    shared = set.intersection(*option_sets) if option_sets else set()
+    shared_tried = False
+
     for lesson, programs in lessons:
         for index, program in enumerate(programs):
             name = os.path.basename(program)
             err = name + ": error: "
-            rc, options = help_options(program)
+            rc, options = helps[program]
             if rc != 0 or "--cells-json" not in options:
                 fail(name + ": --help", "--help exits %s or lacks --cells-json" % rc)
                 continue
@@ -470,7 +483,9 @@ def table_lessons(lessons, files):
                 # Every numeric option: not a number, empty, out of its range.
                 numeric = [(option, bounds) for option, (type_text, bounds) in
                            sorted(options.items())
-                           if re.match(r"(N|X|INT|UINT|FLOAT|NUMBER)\b", type_text)]
+                           if re.match(r"(N|X|INT|UINT|FLOAT|NUMBER)\b", type_text)
+                           and (option not in shared or not shared_tried)]
+                shared_tried = True
                 for option, bounds in numeric:
                     values = ["abc", ""]
                     if bounds:  # an integer in [lo, hi]
