@@ -440,6 +440,182 @@ struct CrfNegLogLikelihoodVectorized : torch::autograd::Function<CrfNegLogLikeli
   }
 };
 
+// The bidirectional LSTM of the default run, as one autograd node too. In
+// LibTorch 1.13 (aten/src/ATen/native/RNN.cpp, CPU) nn.LSTM runs each
+// direction as: input_w = addmm(b_ih, x, w_ih.t()); per word,
+//   gates = addmm(b_hh, h, w_hh.t()).add_(input_w[t]); i, f, g, o = unsafe_chunk(4)
+//   i.sigmoid_(); f.sigmoid_(); g.tanh_(); o.sigmoid_();
+//   c = (f * c).add_(i * g); h = o * c.tanh()
+// then stacks each direction's h and concatenates the two: 308 autograd nodes
+// for an 11-word sentence. BiLstm::forward makes the same calls (addmm,
+// sigmoid_, tanh_, tanh on the same shapes, so the same kernels; the
+// products and sums are single float operations); backward calls what each
+// node's backward calls (mm with the same operands and layouts,
+// sigmoid_backward, tanh_backward) and adds the gradients of w_hh and b_hh
+// over the words in the engine's order: the reverse direction first, each
+// direction from its last word back.
+struct BiLstm : torch::autograd::Function<BiLstm> {
+  // Whether forward/backward below repeat nn.LSTM's kernels call for call: the
+  // activations run on rows of `hidden` floats as in nn.LSTM, and the matrix
+  // products take the layouts autograd's mm_mat1_backward / mm_mat2_backward
+  // see (a (1, 1) or (L, 1) operand would look column-major to them).
+  static bool applies(int64_t embedding, int64_t hidden) { return embedding > 1 && hidden > 1; }
+
+  // x (L, 1, E); h0, c0 (2, 1, H); then w_ih, w_hh, b_ih, b_hh, and the same _reverse.
+  static torch::autograd::variable_list forward(torch::autograd::AutogradContext* ctx,
+                                                const Tensor& x, const Tensor& h0, const Tensor& c0,
+                                                const Tensor& w_ih, const Tensor& w_hh,
+                                                const Tensor& b_ih, const Tensor& b_hh,
+                                                const Tensor& w_ih_r, const Tensor& w_hh_r,
+                                                const Tensor& b_ih_r, const Tensor& b_hh_r) {
+    const int64_t L = x.size(0), E = x.size(2), H = h0.size(2), G = 4 * H;
+    const Tensor x2 = x.reshape({L, E});
+    const Tensor w[2][4] = {{w_ih, w_hh, b_ih, b_hh}, {w_ih_r, w_hh_r, b_ih_r, b_hh_r}};
+    // Saved per direction and step: the activated gates i, f, g, o; c before;
+    // tanh(c) after; h before.
+    Tensor acts = at::empty({2, L, G}), c_before = at::empty({2, L, H});
+    Tensor tanh_c = at::empty({2, L, H}), h_before = at::empty({2, L, H});
+    float *A = acts.data_ptr<float>(), *CB = c_before.data_ptr<float>();
+    float *TC = tanh_c.data_ptr<float>(), *HB = h_before.data_ptr<float>();
+    Tensor out = at::empty({L, 1, 2 * H});
+    Tensor h_n = at::empty({2, 1, H}), c_n = at::empty({2, 1, H});
+    float* out_data = out.data_ptr<float>();
+    // One step's tensors, reused: h, the gates before and after their
+    // activation (each a row of H, as nn.LSTM's unsafe_chunk(4, 1) makes), c, tanh(c).
+    Tensor h = at::empty({1, H}), gates = at::empty({1, G}), act = at::empty({1, G});
+    Tensor cy = at::empty({1, H}), tc = at::empty({1, H});
+    std::vector<Tensor> gate = gates.unsafe_chunk(4, 1), out_gate = act.unsafe_chunk(4, 1);
+    float *hd = h.data_ptr<float>(), *gd = gates.data_ptr<float>(), *ad = act.data_ptr<float>();
+    float *cyd = cy.data_ptr<float>(), *tcd = tc.data_ptr<float>();
+    std::vector<float> c(H);
+    for (int64_t d = 0; d < 2; ++d) {
+      const Tensor input_w = at::addmm(w[d][2], x2, w[d][0].t());
+      const float* xw = input_w.data_ptr<float>();
+      const Tensor w_hh_t = w[d][1].t();
+      std::copy_n(h0[d].contiguous().data_ptr<float>(), H, hd);  // hx.unbind(0)
+      std::copy_n(c0[d].contiguous().data_ptr<float>(), H, c.data());
+      for (int64_t s = 0; s < L; ++s) {
+        const int64_t t = d == 0 ? s : L - 1 - s;
+        std::copy_n(hd, H, HB + (d * L + s) * H);
+        std::copy_n(c.data(), H, CB + (d * L + s) * H);
+        at::addmm_out(gates, w[d][3], h, w_hh_t);
+        for (int64_t k = 0; k < G; ++k) gd[k] = gd[k] + xw[t * G + k];  // .add_(input_w[t])
+        at::sigmoid_out(out_gate[0], gate[0]);
+        at::sigmoid_out(out_gate[1], gate[1]);
+        at::tanh_out(out_gate[2], gate[2]);
+        at::sigmoid_out(out_gate[3], gate[3]);
+        const float *i = ad, *f = ad + H, *g = ad + 2 * H, *o = ad + 3 * H;
+        for (int64_t k = 0; k < H; ++k) cyd[k] = (f[k] * c[k]) + (i[k] * g[k]);
+        at::tanh_out(tc, cy);
+        for (int64_t k = 0; k < H; ++k) hd[k] = o[k] * tcd[k];
+        std::copy_n(ad, G, A + (d * L + s) * G);
+        std::copy_n(tcd, H, TC + (d * L + s) * H);
+        std::copy_n(hd, H, out_data + (t * 2 + d) * H);
+        std::copy_n(cyd, H, c.data());
+      }
+      std::copy_n(hd, H, h_n.data_ptr<float>() + d * H);
+      std::copy_n(c.data(), H, c_n.data_ptr<float>() + d * H);
+    }
+    ctx->save_for_backward({x2, w_ih, w_hh, w_ih_r, w_hh_r, acts, c_before, tanh_c, h_before});
+    ctx->mark_non_differentiable({h_n, c_n});
+    return {out, h_n, c_n};
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grad_outputs) {
+    const auto saved = ctx->get_saved_variables();
+    const Tensor& x2 = saved[0];
+    const Tensor w_ih[2] = {saved[1], saved[3]}, w_hh[2] = {saved[2], saved[4]};
+    const float* A = saved[5].data_ptr<float>();
+    const float* CB = saved[6].data_ptr<float>();
+    const float* TC = saved[7].data_ptr<float>();
+    const float* HB = saved[8].data_ptr<float>();
+    const int64_t L = saved[5].size(1), G = saved[5].size(2), H = G / 4, E = x2.size(1);
+    const Tensor grad_out = grad_outputs[0].contiguous();
+    const float* go = grad_out.data_ptr<float>();
+
+    // One step's tensors, reused (the layouts the original nodes see).
+    Tensor act = at::empty({1, G}), tc = at::empty({1, H}), h_prev = at::empty({1, H});
+    Tensor grad_act = at::empty({1, G}), grad_tc = at::empty({1, H}), grad_c = at::empty({1, H});
+    Tensor grad_gates = at::empty({1, G}), grad_w = at::empty({G, H}),
+           grad_h_prev = at::empty({1, H});
+    std::vector<Tensor> a = act.unsafe_chunk(4, 1), ga = grad_act.unsafe_chunk(4, 1),
+                        gg = grad_gates.unsafe_chunk(4, 1);
+    const Tensor grad_gates_t = grad_gates.t();
+    float *ad = act.data_ptr<float>(), *tcd = tc.data_ptr<float>(), *hp = h_prev.data_ptr<float>();
+    float *gad = grad_act.data_ptr<float>(), *gtc = grad_tc.data_ptr<float>();
+    const float *gc = grad_c.data_ptr<float>(), *ggd = grad_gates.data_ptr<float>();
+    const float *gw = grad_w.data_ptr<float>(), *ghp = grad_h_prev.data_ptr<float>();
+    std::vector<float> grad_h(H), grad_h_next(H), grad_c_next(H), grad_c_sum(H);
+    std::vector<float> grad_c_before(H), sum_w_hh(G * H), sum_b_hh(G);
+
+    Tensor grads[2][4];  // w_ih, w_hh, b_ih, b_hh per direction
+    Tensor grad_x[2];
+    for (int64_t d = 1; d >= 0; --d) {  // the reverse direction's nodes are the later ones
+      Tensor grad_input_w = at::empty({L, G});
+      float* giw = grad_input_w.data_ptr<float>();
+      for (int64_t s = L - 1; s >= 0; --s) {
+        const int64_t t = d == 0 ? s : L - 1 - s;
+        const bool last = s == L - 1;
+        std::copy_n(A + (d * L + s) * G, G, ad);
+        std::copy_n(TC + (d * L + s) * H, H, tcd);
+        std::copy_n(HB + (d * L + s) * H, H, hp);
+        const float* cb = CB + (d * L + s) * H;
+        const float *i = ad, *f = ad + H, *g = ad + 2 * H, *o = ad + 3 * H;
+        // h's gradient: the output's (StackBackward0), plus the next step's (addmm's mat1)
+        for (int64_t k = 0; k < H; ++k) {
+          const float from_out = go[(t * 2 + d) * H + k];
+          grad_h[k] = last ? from_out : from_out + grad_h_next[k];
+        }
+        // h = o * tanh(c): MulBackward0 (grad * other, grad * self)
+        float* grad_o = gad + 3 * H;
+        for (int64_t k = 0; k < H; ++k) {
+          grad_o[k] = grad_h[k] * tcd[k];
+          gtc[k] = grad_h[k] * o[k];
+        }
+        at::tanh_backward_out(grad_c, grad_tc, tc);  // TanhBackward0
+        for (int64_t k = 0; k < H; ++k) {            // + the next step's f * c
+          grad_c_sum[k] = last ? gc[k] : grad_c_next[k] + gc[k];
+        }
+        // c = (f * c_before).add_(i * g): AddBackward0, then two MulBackward0
+        float *grad_i = gad, *grad_f = gad + H, *grad_g = gad + 2 * H;
+        for (int64_t k = 0; k < H; ++k) {
+          grad_i[k] = grad_c_sum[k] * g[k];
+          grad_g[k] = grad_c_sum[k] * i[k];
+          grad_f[k] = grad_c_sum[k] * cb[k];
+          grad_c_before[k] = grad_c_sum[k] * f[k];
+        }
+        // SigmoidBackward0 / TanhBackward0 of each gate; UnsafeSplitBackward0 is the cat
+        at::sigmoid_backward_out(gg[0], ga[0], a[0]);
+        at::sigmoid_backward_out(gg[1], ga[1], a[1]);
+        at::tanh_backward_out(gg[2], ga[2], a[2]);
+        at::sigmoid_backward_out(gg[3], ga[3], a[3]);
+        // gates = addmm(b_hh, h, w_hh.t()).add_(input_w[t]): AddBackward0, AddmmBackward0
+        std::copy_n(ggd, G, giw + t * G);
+        at::mm_out(grad_w, grad_gates_t, h_prev);  // mm_mat2_backward, then TBackward0
+        for (int64_t k = 0; k < G * H; ++k) sum_w_hh[k] = last ? gw[k] : sum_w_hh[k] + gw[k];
+        for (int64_t k = 0; k < G; ++k) sum_b_hh[k] = last ? ggd[k] : sum_b_hh[k] + ggd[k];
+        if (s > 0) {                                     // h0 and c0 need no gradient
+          at::mm_out(grad_h_prev, grad_gates, w_hh[d]);  // mm_mat1_backward
+          std::copy_n(ghp, H, grad_h_next.data());
+          grad_c_next = grad_c_before;
+        }
+      }
+      // input_w = addmm(b_ih, x, w_ih.t()): AddmmBackward0
+      grads[d][0] = at::mm(grad_input_w.t(), x2);
+      grads[d][1] = at::empty({G, H});
+      std::copy(sum_w_hh.begin(), sum_w_hh.end(), grads[d][1].data_ptr<float>());
+      grads[d][2] = at::sum(grad_input_w, {0}, true).view({G});
+      grads[d][3] = at::empty({G});
+      std::copy(sum_b_hh.begin(), sum_b_hh.end(), grads[d][3].data_ptr<float>());
+      grad_x[d] = at::mm(grad_input_w, w_ih[d]);
+    }
+    Tensor gx = (grad_x[1] + grad_x[0]).view({L, 1, E});
+    return {gx,          Tensor(),    Tensor(),    grads[0][0], grads[0][1], grads[0][2],
+            grads[0][3], grads[1][0], grads[1][1], grads[1][2], grads[1][3]};
+  }
+};
+
 }  // namespace fast
 
 // %% In [3]
@@ -530,7 +706,19 @@ struct BiLSTM_CRFImpl : torch::nn::Module {
     const int64_t len = sentence.size(0);
     Tensor embeds = word_embeds(sentence).view({len, 1, -1});
     Tensor lstm_out;
-    std::tie(lstm_out, hidden) = lstm(embeds, hidden);
+    if (!op_by_op_graph && fast::BiLstm::applies(embedding_dim, hidden_dim / 2)) {
+      // nn::LSTM 的运算，一个 autograd 节点（fast::BiLstm）(nn::LSTM's operations, one node)
+      auto p = lstm->named_parameters();
+      auto [h0, c0] = hidden;
+      auto outs =
+          fast::BiLstm::apply(embeds, h0, c0, p["weight_ih_l0"], p["weight_hh_l0"], p["bias_ih_l0"],
+                              p["bias_hh_l0"], p["weight_ih_l0_reverse"], p["weight_hh_l0_reverse"],
+                              p["bias_ih_l0_reverse"], p["bias_hh_l0_reverse"]);
+      lstm_out = outs[0];
+      hidden = {outs[1], outs[2]};
+    } else {
+      std::tie(lstm_out, hidden) = lstm(embeds, hidden);
+    }
     lstm_out = lstm_out.view({len, hidden_dim});
     return hidden2tag(lstm_out);
   }
