@@ -10,12 +10,23 @@ Whole processes: `ptcat [OPTIONS] FILE.pt` against
   a full 1000x1000, a summarized 400 MB tensor and a 1 GB state_dict of 256
   tensors (the files are written by torch.save at bench time), with each
   process's peak RSS.
+CRF (the lesson bilstm_crf, whole processes, best of 3): the page's Python
+  ("Advanced: Making Dynamic Decisions and the Bi-LSTM CRF": the code cells of
+  notebooks_port/bilstm_crf/bilstm_crf.ipynb run as one script, which prints
+  what the page's advanced_tutorial.py prints; --crf-page FILE times FILE
+  instead) against demo_bilstm_crf (goal 3x) and demo_bilstm_crf --vectorized
+  (goal 20x), after checking that they print the same bytes; with, for
+  reference, the notebook with VECTORIZED = True, the port running the page's
+  graph node by node (--op-by-op) and the port's floor (--epochs 0: loading
+  LibTorch and the two decodings).
 Prints Markdown tables (the ones in README.md) with the ratios and the goals.
+`--only crf` runs only the CRF table (about a minute); `--only repr` only the others.
 """
 import argparse
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -121,6 +132,83 @@ def whole_process(ptcat_exe, runs, large):
     return rows
 
 
+def best_of(cmd, runs):
+    """The shortest wall time of RUNS runs of CMD, and what it printed (the same each time)."""
+    best, printed = None, None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True)
+        wall = time.perf_counter() - t0
+        if proc.returncode != 0:
+            sys.exit('compare_speed: %s exited with status %d: %s' %
+                     (' '.join(cmd), proc.returncode, proc.stderr.decode(errors='replace')))
+        if printed is not None and proc.stdout != printed:
+            sys.exit('compare_speed: %s printed something else on another run' % ' '.join(cmd))
+        printed = proc.stdout
+        best = wall if best is None else min(best, wall)
+    return best, printed
+
+
+def notebook_script(notebook, **params):
+    """The code cells of NOTEBOOK as one script, with the parameters' lines
+    (NAME = value, in the parameters cell) set to PARAMS."""
+    with open(notebook, encoding='utf-8') as f:
+        cells = [c for c in json.load(f)['cells'] if c['cell_type'] == 'code']
+    source = '\n\n'.join(''.join(c['source']) for c in cells)
+    for name, value in params.items():
+        source, n = re.subn(r'^%s = .*$' % name, '%s = %s' % (name, value), source, count=1,
+                            flags=re.M)
+        if n != 1:
+            sys.exit('compare_speed: no parameter %s in %s' % (name, notebook))
+    return source
+
+
+def crf(bin_dir, page, runs):
+    """Rows (what, seconds, goal or None) for the CRF table; the first is Python's."""
+    notebook = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..',
+                            'notebooks_port', 'bilstm_crf', 'bilstm_crf.ipynb')
+    demo = os.path.join(bin_dir, 'demo_bilstm_crf')
+    with tempfile.TemporaryDirectory() as tmp:
+        scripts = {}
+        for name, params in (('page', {}), ('vectorized', {'VECTORIZED': 'True'})):
+            scripts[name] = os.path.join(tmp, name + '.py')
+            with open(scripts[name], 'w', encoding='utf-8') as f:
+                f.write(notebook_script(notebook, **params))
+        python = page or scripts['page']
+        what = ('`python3 %s`' % os.path.basename(page) if page else
+                'Python: the page\'s code (`bilstm_crf.ipynb` as a script)')
+        py, py_out = best_of([sys.executable, python], runs)
+        rows = [(what, py, None)]
+        for name, cmd, goal in (
+                ('`demo_bilstm_crf`', [demo], 3),
+                ('`demo_bilstm_crf --vectorized`', [demo, '--vectorized'], 20),
+                ('for reference: Python, `VECTORIZED = True`', [sys.executable,
+                                                                scripts['vectorized']], None),
+                ('for reference: `demo_bilstm_crf --op-by-op` (the page\'s graph, node by node)',
+                 [demo, '--op-by-op'], None),
+                ('for reference: `demo_bilstm_crf --epochs 0` (LibTorch loaded, two decodings)',
+                 [demo, '--epochs', '0'], None)):
+            seconds, out = best_of(cmd, runs)
+            if name.startswith('`demo_bilstm_crf') and out != py_out:
+                sys.exit('compare_speed: %s and Python printed different bytes:\n%s\n%s' %
+                         (name, out.decode(errors='replace'), py_out.decode(errors='replace')))
+            rows.append((name, seconds, goal))
+    return rows
+
+
+def print_crf(rows, runs):
+    print(f'The Bi-LSTM CRF (lesson bilstm_crf), 300 epochs, whole processes, best of {runs}; '
+          'the same printed bytes checked first:\n')
+    print('| run | time | speed-up | goal |')
+    print('|---|---:|---:|---:|')
+    python = rows[0][1]
+    print(f'| {rows[0][0]} | {fmt_time(python)} | 1× | — |')
+    for name, seconds, goal in rows[1:]:
+        verdict = '' if goal is None else (' (met)' if python / seconds >= goal else ' (not met)')
+        goal_text = '—' if goal is None else f'≥ {goal}×{verdict}'
+        print(f'| {name} | {fmt_time(seconds)} | {python / seconds:.1f}× | {goal_text} |')
+
+
 def fmt_time(s):
     if s >= 1:
         return f'{s:.2f} s'
@@ -139,10 +227,19 @@ def main():
     ap.add_argument('--runs', type=int, default=3, help='whole-process runs (median)')
     ap.add_argument('--no-large', action='store_true',
                     help='skip the 400 MB and 1 GB files (they need ~2 GB in $TMPDIR)')
+    ap.add_argument('--only', choices=('all', 'repr', 'crf'), default='all',
+                    help='run only the pyrepr/ptcat tables (repr) or only the CRF one (crf)')
+    ap.add_argument('--crf-runs', type=int, default=3, help='CRF runs of each program (best)')
+    ap.add_argument('--crf-page', metavar='FILE',
+                    help='time this script (e.g. the page\'s advanced_tutorial.py) as the '
+                         'CRF\'s Python side instead of the notebook\'s code')
     args = ap.parse_args()
-    py = python_in_process()
-    cpp = cpp_in_process(os.path.join(args.bin, 'bench_repr'))
-    processes = whole_process(os.path.join(args.bin, 'ptcat'), args.runs, not args.no_large)
+    if args.only != 'crf':
+        py = python_in_process()
+        cpp = cpp_in_process(os.path.join(args.bin, 'bench_repr'))
+        processes = whole_process(os.path.join(args.bin, 'ptcat'), args.runs, not args.no_large)
+    if args.only != 'repr':
+        crf_rows = crf(args.bin, args.crf_page, args.crf_runs)
     cpu = 'unknown CPU'
     try:
         for line in open('/proc/cpuinfo'):
@@ -153,6 +250,9 @@ def main():
         pass
     print(f'Machine: {cpu}, {os.cpu_count()} cores; torch {torch.__version__}; '
           f'Python {platform.python_version()}; load average {os.getloadavg()[0]:.1f}\n')
+    if args.only == 'crf':
+        print_crf(crf_rows, args.crf_runs)
+        return
     print('In-process (Google Benchmark against timeit):\n')
     print('| case | Python | pyrepr | speed-up | goal |')
     print('|---|---:|---:|---:|---:|')
@@ -172,6 +272,9 @@ def main():
             rss_goal = ' (goal ≤ 32 MB)' if 'MB' in name or 'GB' in name else ''
             print(f'| {name} | {fmt_time(p[0])} | {fmt_time(c[0])} | {p[0] / c[0]:.0f}× | '
                   f'≥ {goal}× | {fmt_mb(p[1])} | {fmt_mb(c[1])}{rss_goal} |')
+    if args.only == 'all':
+        print()
+        print_crf(crf_rows, args.crf_runs)
 
 
 if __name__ == '__main__':
