@@ -94,7 +94,7 @@ Tensor log_sum_exp_rows(const Tensor& mat) {
 //     exp and log are LibTorch's own kernels (at::exp_out, at::log_out),
 //     called on rows of the same length as the page's, so they return the
 //     same bits; a sum of n < 8 floats is ATen's row_sum order:
-//     ((x0 + x4) + x1) + x2) + x3 for n = 5.
+//     (((x0 + x4) + x1) + x2) + x3 for n = 5.
 //   - backward: each node's formula (LogBackward0: grad / s; SumBackward0:
 //     expand; ExpBackward0: grad * e; SubBackward0: grad and -grad;
 //     ExpandBackward0: sum_to; SelectBackward0: zeros with one slot set), and
@@ -105,6 +105,7 @@ Tensor log_sum_exp_rows(const Tensor& mat) {
 // The loss, the gradients and so every number of the 300 epochs are those of
 // the page's graph bit for bit (--op-by-op runs that graph; the parity tests
 // check the printed scores against Python's).
+
 // --op-by-op: the page's graph, one autograd node per operation (slow; the same bits).
 bool op_by_op_graph = false;
 
@@ -112,8 +113,10 @@ namespace fast {
 
 constexpr int64_t kRowPad = 16;  // each exp row alone in its own 16-float row
 
-// ATen's sum of n < 8 floats in a row (cascade_sum -> row_sum: 4 partial sums,
-// the tail into the first): ((((x0 + x4) + x1) + x2) + x3) for n = 5.
+// ATen's sum of n floats in a row (cascade_sum -> row_sum: 4 partial sums, the
+// tail into the first): ((((x0 + x4) + x1) + x2) + x3) for n = 5. ATen takes
+// this path for a contiguous row of n < 8 floats, and for the columns left
+// over in column_sums (n < 16 rows).
 float row_sum(const float* x, int64_t n, int64_t stride = 1) {
   float partial[4] = {0.f, 0.f, 0.f, 0.f};
   const int64_t head = (n / 4) * 4;
