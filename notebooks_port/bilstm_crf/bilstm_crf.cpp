@@ -50,6 +50,7 @@ struct Parameters {
   uint64_t seed = 1;
   int64_t epochs = 300;
   bool vectorized = false;
+  bool perceptron = false;
 };
 
 // %% In [2]
@@ -629,13 +630,14 @@ const std::string STOP_TAG = "<STOP>";
 
 struct BiLSTM_CRFImpl : torch::nn::Module {
   BiLSTM_CRFImpl(int64_t vocab_size, const lesson::Vocab& tag_to_ix, int64_t embedding_dim,
-                 int64_t hidden_dim, bool vectorized = false)
+                 int64_t hidden_dim, bool vectorized = false, bool perceptron = false)
       : embedding_dim(embedding_dim),
         hidden_dim(hidden_dim),
         vocab_size(vocab_size),
         tag_to_ix(tag_to_ix),
         tagset_size(tag_to_ix.size()),
         vectorized(vectorized),
+        perceptron(perceptron),
         // 构造顺序决定每个模块取到哪些随机数：成员按声明顺序构造，和 Python 的 __init__ 一样
         // (the order of construction decides the random numbers: members are built
         // in declaration order, that of Python's __init__)
@@ -820,6 +822,13 @@ struct BiLSTM_CRFImpl : torch::nn::Module {
 
   Tensor neg_log_likelihood(const Tensor& sentence, const Tensor& tags) {
     Tensor feats = get_lstm_features(sentence);
+    if (perceptron) {
+      // 练习：最佳路径的分数代替所有路径的 log-sum-exp（结构化感知机）
+      // (the exercise: the best path's score instead of the log-sum-exp of all paths)
+      Tensor forward_score = viterbi_decode(feats).first;
+      Tensor gold_score = score_sentence(feats, tags);
+      return forward_score - gold_score;
+    }
     if (!op_by_op_graph && tagset_size < 8) {
       // 同样的浮点运算，一个 autograd 节点（见上面的 fast 命名空间）
       // (the same float operations as one autograd node: see namespace fast above)
@@ -848,6 +857,7 @@ struct BiLSTM_CRFImpl : torch::nn::Module {
   lesson::Vocab tag_to_ix;
   int64_t tagset_size;
   bool vectorized;
+  bool perceptron;
   torch::nn::Embedding word_embeds;
   torch::nn::LSTM lstm;
   torch::nn::Linear hidden2tag;
@@ -860,7 +870,7 @@ TORCH_MODULE(BiLSTM_CRF);
 class BilstmCrf : public lesson::Notebook {
  public:
   explicit BilstmCrf(const Parameters& p)
-      : SEED(p.seed), EPOCHS(p.epochs), VECTORIZED(p.vectorized) {}
+      : SEED(p.seed), EPOCHS(p.epochs), VECTORIZED(p.vectorized), PERCEPTRON(p.perceptron) {}
 
   // Each epoch's loss, once the cells have run (--chart).
   const std::vector<double>& loss_curve() const { return losses; }
@@ -881,7 +891,8 @@ class BilstmCrf : public lesson::Notebook {
   lesson::Shown cell1() {
     // %% In [1]
     // import torch, ...: the #include lines at the top of the file
-    // SEED, EPOCHS, VECTORIZED: the flags --seed, --epochs, --vectorized (see lesson_main)
+    // SEED, EPOCHS, VECTORIZED, PERCEPTRON: the flags --seed, --epochs, --vectorized,
+    // --perceptron (see lesson_main)
     torch::manual_seed(SEED);
     return {};
     // %% end
@@ -912,7 +923,8 @@ class BilstmCrf : public lesson::Notebook {
 
   lesson::Shown cell5() {
     // %% In [5]
-    model = BiLSTM_CRF(word_to_ix.size(), tag_to_ix, EMBEDDING_DIM, HIDDEN_DIM, VECTORIZED);
+    model =
+        BiLSTM_CRF(word_to_ix.size(), tag_to_ix, EMBEDDING_DIM, HIDDEN_DIM, VECTORIZED, PERCEPTRON);
     optimizer = std::make_unique<torch::optim::SGD>(
         model->parameters(), torch::optim::SGDOptions(0.01).weight_decay(1e-4));
 
@@ -966,6 +978,7 @@ class BilstmCrf : public lesson::Notebook {
   const uint64_t SEED;
   const int64_t EPOCHS;
   const bool VECTORIZED;
+  const bool PERCEPTRON;
 
   // The notebook's variables.
   int64_t EMBEDDING_DIM = 0;
@@ -993,6 +1006,9 @@ int lesson_main(int argc, char** argv, const char* /*scenario*/) {
   app.add_flag("--vectorized", p.vectorized,
                "the forward algorithm and Viterbi as one matrix operation per time step "
                "(VECTORIZED = True)");
+  app.add_flag("--perceptron", p.perceptron,
+               "train with the structured perceptron loss, the best Viterbi path's score minus "
+               "the gold path's (PERCEPTRON = True: the page's exercise)");
   app.add_flag("--op-by-op", op_by_op_graph,
                "train through the page's autograd graph, one node per operation, instead of "
                "the fused forward algorithm (slower; the same numbers, bit for bit)");
