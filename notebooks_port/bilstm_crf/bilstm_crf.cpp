@@ -19,6 +19,7 @@
 #include <torch/nn/modules/rnn.h>
 #include <torch/nn/pimpl.h>
 #include <torch/optim/sgd.h>
+#include <torch/version.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -107,8 +108,15 @@ Tensor log_sum_exp_rows(const Tensor& mat) {
 // the page's graph bit for bit (--op-by-op runs that graph; the parity tests
 // check the printed scores against Python's).
 
+// The fused nodes below repeat LibTorch 1.13's CPU kernels and autograd
+// formulas (checked bit for bit there: --op-by-op and the parity tests). With
+// another release (2.x runs a CPU LSTM through oneDNN, other sums may add in
+// another order) they are off until checked again: the program then runs the
+// page's graph, slower but with Python's numbers.
+constexpr bool kFusedChecked = TORCH_VERSION_MAJOR == 1 && TORCH_VERSION_MINOR == 13;
+
 // --op-by-op: the page's graph, one autograd node per operation (slow; the same bits).
-bool op_by_op_graph = false;
+bool op_by_op_graph = !kFusedChecked;
 
 namespace fast {
 
