@@ -17,6 +17,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "pyrepr/torch_features.hpp"
@@ -237,8 +239,10 @@ std::string grad_fn_name(const at::Tensor& t) {
   return fn ? node_name(*fn) : "";
 }
 
-Object ObjectConverter<std::shared_ptr<torch::autograd::Node>>::convert(
-    const std::shared_ptr<torch::autograd::Node>& fn) {
+// What this LibTorch's Tensor::grad_fn() returns (see tensor_str.hpp).
+using GradFnPtr = std::decay_t<decltype(std::declval<const at::Tensor&>().grad_fn())>;
+
+Object ObjectConverter<GradFnPtr>::convert(const GradFnPtr& fn) {
   if (!fn) return Object(None{});
   return Object(Instance{node_name(*fn), reinterpret_cast<std::uintptr_t>(fn.get())});
 }

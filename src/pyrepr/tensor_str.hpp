@@ -4,6 +4,8 @@
 // (tensor_data.hpp) and printed by the same code as a tensor from a file.
 #pragma once
 
+#include <c10/util/intrusive_ptr.h>
+
 #include <algorithm>
 #include <iosfwd>
 #include <memory>
@@ -30,10 +32,16 @@ struct ObjectConverter<at::Tensor> {
 };
 
 // print(t.grad_fn()), as Python's print(t.grad_fn): None without a node,
-// else "<AddBackward0 object at 0x...>" with this node's address.
+// else "<AddBackward0 object at 0x...>" with this node's address. grad_fn()
+// returns a std::shared_ptr before LibTorch 2.14 and a c10::intrusive_ptr
+// since; the one this LibTorch returns is defined.
 template <>
 struct ObjectConverter<std::shared_ptr<torch::autograd::Node>> {
   static Object convert(const std::shared_ptr<torch::autograd::Node>& fn);
+};
+template <>
+struct ObjectConverter<c10::intrusive_ptr<torch::autograd::Node>> {
+  static Object convert(const c10::intrusive_ptr<torch::autograd::Node>& fn);
 };
 
 // Python's repr(t) == str(t), with the current global print options.
