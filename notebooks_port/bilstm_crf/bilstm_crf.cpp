@@ -171,6 +171,42 @@ struct Accumulator {
   }
 };
 
+// What both CRF nodes keep from forward for backward: each step's exps (e),
+// sums (s) and argmaxes (k), the tags and STOP's index; read back as the
+// arrays backward walks (L words, T tags).
+struct CrfSaved {
+  static void save(torch::autograd::AutogradContext* ctx, const Tensor& e_all, const Tensor& s_all,
+                   const Tensor& k_all, const Tensor& tags, int64_t stop) {
+    ctx->saved_data["e"] = e_all;
+    ctx->saved_data["s"] = s_all;
+    ctx->saved_data["k"] = k_all;
+    ctx->saved_data["tags"] = tags;
+    ctx->saved_data["stop"] = stop;
+  }
+
+  explicit CrfSaved(torch::autograd::AutogradContext* ctx)
+      : e_all(ctx->saved_data["e"].toTensor()),
+        s_all(ctx->saved_data["s"].toTensor()),
+        k_all(ctx->saved_data["k"].toTensor()),
+        tags(ctx->saved_data["tags"].toTensor()),
+        stop(ctx->saved_data["stop"].toInt()),
+        L(e_all.size(0) - 1),
+        T(e_all.size(1)),
+        E(e_all.data_ptr<float>()),
+        S(s_all.data_ptr<float>()),
+        K(k_all.data_ptr<int64_t>()),
+        y(tags.data_ptr<int64_t>()),
+        TT(static_cast<size_t>(T * T)) {}
+
+  const Tensor e_all, s_all, k_all, tags;  // kept alive while the pointers are used
+  const int64_t stop, L, T;
+  const float* E;
+  const float* S;
+  const int64_t* K;
+  const int64_t* y;
+  const size_t TT;
+};
+
 struct CrfNegLogLikelihood : torch::autograd::Function<CrfNegLogLikelihood> {
   // feats (L, T), transitions (T, T), tags: the gold tags with START first (L + 1).
   static Tensor forward(torch::autograd::AutogradContext* ctx, const Tensor& feats,
@@ -235,27 +271,17 @@ struct CrfNegLogLikelihood : torch::autograd::Function<CrfNegLogLikelihood> {
     }
     gold = gold + P[stop * T + y[L]];
 
-    ctx->saved_data["e"] = e_all;
-    ctx->saved_data["s"] = s_all;
-    ctx->saved_data["k"] = k_all;
-    ctx->saved_data["tags"] = tags;
-    ctx->saved_data["stop"] = stop;
+    CrfSaved::save(ctx, e_all, s_all, k_all, tags, stop);
     return at::full({1}, alpha - gold);
   }
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::variable_list grad_outputs) {
-    const Tensor e_all = ctx->saved_data["e"].toTensor();
-    const Tensor s_all = ctx->saved_data["s"].toTensor();
-    const Tensor k_all = ctx->saved_data["k"].toTensor();
-    const Tensor tags = ctx->saved_data["tags"].toTensor();
-    const int64_t stop = ctx->saved_data["stop"].toInt();
-    const int64_t L = e_all.size(0) - 1, T = e_all.size(1);
-    const float* E = e_all.data_ptr<float>();
-    const float* S = s_all.data_ptr<float>();
-    const int64_t* K = k_all.data_ptr<int64_t>();
-    const int64_t* y = tags.data_ptr<int64_t>();
-    const auto TT = static_cast<size_t>(T * T);
+    const CrfSaved saved(ctx);
+    const int64_t stop = saved.stop, L = saved.L, T = saved.T;
+    const float *E = saved.E, *S = saved.S;
+    const int64_t *K = saved.K, *y = saved.y;
+    const size_t TT = saved.TT;
 
     // loss = forward_score - gold_score (SubBackward0): g and -g
     const float g = grad_outputs[0].contiguous().data_ptr<float>()[0];
@@ -380,27 +406,17 @@ struct CrfNegLogLikelihoodVectorized : torch::autograd::Function<CrfNegLogLikeli
     const float both = at::sum(trans).item<float>() + at::sum(emit).item<float>();
     const float gold = both + P[stop * T + y[L]];
 
-    ctx->saved_data["e"] = e_all;
-    ctx->saved_data["s"] = s_all;
-    ctx->saved_data["k"] = k_all;
-    ctx->saved_data["tags"] = tags;
-    ctx->saved_data["stop"] = stop;
+    CrfSaved::save(ctx, e_all, s_all, k_all, tags, stop);
     return at::full({}, alpha - gold);
   }
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::variable_list grad_outputs) {
-    const Tensor e_all = ctx->saved_data["e"].toTensor();
-    const Tensor s_all = ctx->saved_data["s"].toTensor();
-    const Tensor k_all = ctx->saved_data["k"].toTensor();
-    const Tensor tags = ctx->saved_data["tags"].toTensor();
-    const int64_t stop = ctx->saved_data["stop"].toInt();
-    const int64_t L = e_all.size(0) - 1, T = e_all.size(1);
-    const float* E = e_all.data_ptr<float>();
-    const float* S = s_all.data_ptr<float>();
-    const int64_t* K = k_all.data_ptr<int64_t>();
-    const int64_t* y = tags.data_ptr<int64_t>();
-    const auto TT = static_cast<size_t>(T * T);
+    const CrfSaved saved(ctx);
+    const int64_t stop = saved.stop, L = saved.L, T = saved.T;
+    const float *E = saved.E, *S = saved.S;
+    const int64_t *K = saved.K, *y = saved.y;
+    const size_t TT = saved.TT;
 
     const float g = grad_outputs[0].contiguous().data_ptr<float>()[0];
     const float minus_g = -g;
