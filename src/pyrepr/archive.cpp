@@ -11,7 +11,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "pyrepr/load.hpp"
@@ -77,11 +76,10 @@ bool inflate_exact(const unsigned char* in, uint64_t in_len, unsigned char* out,
   return rc == Z_STREAM_END && out_len == 0;
 }
 
-bool iequal(const std::string& a, const std::string& b) {  // miniz looks names up case-blind
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
+// miniz looks names up case-blind (ASCII): the index is keyed by this.
+std::string lowercase(std::string name) {
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
 }
 
 using Entry = Archive::Entry;
@@ -236,12 +234,10 @@ Archive::Archive(Storage file) : file_(std::move(file)) {
                     "' is not in a folder");
   folder_ = first.substr(0, slash + 1);
   const std::string& folder = folder_;
-  std::unordered_set<std::string> seen;
-  for (const Entry& entry : list) {
-    std::string key = entry.name;
-    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (!seen.insert(std::move(key)).second)
-      corrupt("the entry '" + shown(entry.name) + "' appears twice");
+  index_.reserve(list.size());
+  for (size_t k = 0; k < list.size(); ++k) {
+    if (!index_.emplace(lowercase(list[k].name), k).second)
+      corrupt("the entry '" + shown(list[k].name) + "' appears twice");
   }
   auto find = [&](const std::string& record) { return this->find(record); };
   if (!find("data.pkl"))
@@ -278,9 +274,8 @@ Archive::Archive(Storage file) : file_(std::move(file)) {
 }
 
 const Entry* Archive::find(const std::string& name) const {
-  for (const Entry& entry : entries_)
-    if (iequal(entry.name, folder_ + name)) return &entry;
-  return nullptr;
+  const auto it = index_.find(lowercase(folder_ + name));
+  return it == index_.end() ? nullptr : &entries_[it->second];
 }
 
 bool Archive::has(const std::string& name) const { return find(name) != nullptr; }

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "pyrepr/tensor_data.hpp"
@@ -42,6 +43,9 @@ class Archive {
   Storage file_;
   std::string folder_;  // "archive/"
   std::vector<Entry> entries_;
+  // lowercase(entry name) -> its index in entries_: one lookup per record
+  // (a state_dict of 20,000 tensors looks up 20,000 records).
+  std::unordered_map<std::string, size_t> index_;
 };
 
 }  // namespace pyrepr::detail
