@@ -77,7 +77,9 @@ Object load_guarded(const std::string& where, const std::function<Object()>& bod
 // The file's bytes, mapped read-only: pages are read from disk only when
 // touched, so printing a summary of a large tensor reads a few of them.
 Storage map_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer
+  // (forever); with it the open returns and fstat below refuses the FIFO.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) fail(std::strerror(errno));
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
@@ -91,11 +93,20 @@ Storage map_file(const std::string& path) {
   }
   if (!S_ISREG(st.st_mode)) {
     ::close(fd);
-    fail("not a regular file");
+    fail(S_ISFIFO(st.st_mode)   ? "a FIFO (named pipe), not a regular file"
+         : S_ISSOCK(st.st_mode) ? "a socket, not a regular file"
+         : S_ISCHR(st.st_mode)  ? "a character device, not a regular file"
+         : S_ISBLK(st.st_mode)  ? "a block device, not a regular file"
+                                : "not a regular file");
   }
   const auto size = static_cast<size_t>(st.st_size);
   if (size == 0) {
+    // A file of /proc or /sys says it has 0 bytes but has content.
+    char byte = 0;
+    const ssize_t got = ::read(fd, &byte, 1);
     ::close(fd);
+    if (got > 0)
+      fail("a file whose size the system does not report (as in /proc), not a torch.save archive");
     fail("empty file (not a torch.save archive)");
   }
   void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);

@@ -468,8 +468,11 @@ class TorchGlobals::Impl {
     const std::string shown = printable(key);
     if (numel < 0) fail("storage data/" + shown + " has negative size " + std::to_string(numel));
 
-    auto cached = storages_.find(key);
-    if (cached != storages_.end()) return cached->second;  // the first dtype wins, as in Python
+    // torch.load caches storages in a dict keyed by the key object: int 0 and
+    // str '0' are two storages (both read record data/0). The first dtype wins.
+    const std::string dict_key = (pid->items[2]->kind == Kind::Int ? "int " : "str ") + key;
+    auto cached = storages_.find(dict_key);
+    if (cached != storages_.end()) return cached->second;
 
     if (*location != "cpu")
       fail("storage data/" + shown + " is on device '" + printable(*location) +
@@ -511,7 +514,7 @@ class TorchGlobals::Impl {
     n->nbytes = static_cast<uint64_t>(nbytes);
     n->s = shown;
     n->storage = std::move(storage);
-    storages_[key] = n;
+    storages_[dict_key] = n;
     return n;
   }
 
@@ -523,7 +526,7 @@ class TorchGlobals::Impl {
   Arena& arena_;
   const RecordLoader& records_;
   std::function<Node*(Node* callable, const Node* argtuple)> call_any_;
-  std::unordered_map<std::string, Node*> storages_;
+  std::unordered_map<std::string, Node*> storages_;  // by type and value of the key
 };
 
 TorchGlobals::TorchGlobals(Arena& arena, const RecordLoader& records,

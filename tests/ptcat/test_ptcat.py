@@ -276,9 +276,9 @@ def python_print(path, kwargs, requires_grad):
         torch.set_printoptions(profile="default")
 
 
-def run_ptcat(ptcat, args):
+def run_ptcat(ptcat, args, timeout=600):
     return subprocess.run([ptcat] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          timeout=600)
+                          timeout=timeout)
 
 
 def check_outputs(ptcat, tmp):
@@ -375,6 +375,56 @@ def tensor_pickle(storage_numel, size, stride, offset=0, storage="FloatStorage")
             + b"tR.")
 
 
+def tensor_expr(storage, key, numel=2, storage_module="torch"):
+    """The pickle opcodes (protocol 2, no STOP) of a 1-D _rebuild_tensor_v2
+    tensor of `numel` elements over the storage whose persistent key is the
+    already-pickled `key`."""
+    def i32(v):
+        return b"J" + struct.pack("<i", v)
+
+    def s(text):
+        return b"X" + struct.pack("<I", len(text)) + text.encode()
+
+    return (b"ctorch._utils\n_rebuild_tensor_v2\n("
+            + b"(" + s("storage") + b"c" + storage_module.encode() + b"\n" + storage.encode()
+            + b"\n" + key + s("cpu") + i32(numel) + b"tQ"
+            + i32(0) + b"(" + i32(numel) + b"t(" + i32(1) + b"t"
+            + b"\x89ccollections\nOrderedDict\n)RtR")
+
+
+def check_handmade(ptcat, tmp):
+    """Files torch.save does not write but torch.load reads: ptcat prints
+    what Python prints."""
+    cases = []
+
+    def case(name, pkl, records):
+        path = os.path.join(tmp, name + ".pt")
+        write_archive(path, pkl, records)
+        cases.append((name, path))
+
+    key_str, key_int = b"X\x01\x00\x00\x000", b"K\x00"
+    floats = struct.pack("<2f", 1.5, 2.5)
+    # torch.load caches storages by the key object: int 0 and str '0' are two
+    # storages (of their own dtypes) over the one record data/0.
+    case("int_and_str_keys",
+         b"\x80\x02](" + tensor_expr("FloatStorage", key_str)
+         + tensor_expr("IntStorage", key_int) + b"e.", {"0": floats})
+    # The same key twice is one storage: the first dtype wins.
+    case("same_key_twice",
+         b"\x80\x02](" + tensor_expr("FloatStorage", key_str)
+         + tensor_expr("IntStorage", key_str) + b"e.", {"0": floats})
+    for name, path in cases:
+        out, err = python_print(path, {}, False)
+        r = run_ptcat(ptcat, [path], timeout=60)
+        got, got_err = r.stdout.decode("utf-8", "replace"), r.stderr.decode("utf-8", "replace")
+        want_err = "" if err is None else f"ptcat: error: {path}: {err}\n"
+        if got == (out if err is None else "") and got_err == want_err:
+            print(f"ok   hand-made: {name}", flush=True)
+        else:
+            fail(f"hand-made: {name}", f"exit {r.returncode}, stderr {got_err!r} "
+                 f"(want {want_err!r})\n" + udiff(out or "", got))
+
+
 def check_errors(ptcat, tmp):
     good = os.path.join(tmp, "good.pt")
     torch.save({"a": torch.arange(6.0), "b": [1, 2]}, good)
@@ -388,6 +438,8 @@ def check_errors(ptcat, tmp):
         return p
 
     rnd = random.Random(99)
+    fifo = os.path.join(tmp, "fifo.pt")  # no writer: open() would wait forever
+    os.mkfifo(fifo)
     legacy = os.path.join(tmp, "legacy.pt")
     torch.save(torch.ones(2), legacy, _use_new_zipfile_serialization=False)
     small_rec = os.path.join(tmp, "small_record.pt")
@@ -427,6 +479,8 @@ def check_errors(ptcat, tmp):
         ("truncated half", [f("trunc_half.pt", data[: len(data) // 2])], 1, "ptcat: error: "),
         ("truncated tail", [f("trunc_tail.pt", data[:-10])], 1, "ptcat: error: "),
         ("directory", [tmp], 1, "ptcat: error: "),
+        ("FIFO", [fifo], 1, "ptcat: error: "),
+        ("/proc file", ["/proc/self/status"], 1, "ptcat: error: "),
         ("legacy format", [legacy], 1, "ptcat: error: "),
         ("storage record too small", [small_rec], 1, "ptcat: error: "),
         ("view beyond storage", [beyond], 1, "ptcat: error: "),
@@ -452,7 +506,11 @@ def check_errors(ptcat, tmp):
     ]
     messages = {}
     for name, args, want_rc, prefix in cases:
-        r = run_ptcat(ptcat, args)
+        try:
+            r = run_ptcat(ptcat, args, timeout=60)
+        except subprocess.TimeoutExpired:
+            fail(f"bad input: {name}", "no answer in 60 s (hangs)")
+            continue
         err = r.stderr.decode("utf-8", "replace")
         lines = err.splitlines()
         problems = []
@@ -480,6 +538,8 @@ def check_errors(ptcat, tmp):
                          ("view beyond storage", "data/0"),
                          ("unknown global", "os.system"),
                          ("legacy format", "legacy"),
+                         ("FIFO", "FIFO"),
+                         ("/proc file", "does not report"),
                          ("missing storage record", "data/0")]:
         if name in messages and needle not in messages[name]:
             fail(f"bad input: {name}", f"message {messages[name]!r} lacks {needle!r}")
@@ -574,6 +634,7 @@ def main():
             check_outputs(args.ptcat, tmp)
         if args.part in ("errors", "all"):
             check_errors(args.ptcat, tmp)
+            check_handmade(args.ptcat, tmp)
     finally:
         if args.keep:
             print(f"files kept in {tmp}")
