@@ -23,6 +23,7 @@ Prints Markdown tables (the ones in README.md) with the ratios and the goals.
 `--only crf` runs only the CRF table (about a minute); `--only repr` only the others.
 """
 import argparse
+import collections
 import json
 import os
 import platform
@@ -87,6 +88,10 @@ def median_measured(cmd, runs):
     return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 
+def state_dict(n):
+    return collections.OrderedDict(('layer%d.bias' % i, torch.ones(1)) for i in range(n))
+
+
 # Whole-process cases: (name, what torch.save writes, ptcat/Python print options, goal).
 # Python's side is `python3 -c 'print(torch.load(FILE))'` under the same options.
 def make_cases(large):
@@ -94,6 +99,10 @@ def make_cases(large):
     cases = [
         ('a (1,1,3) file', lambda: torch.randn(1, 1, 3), [], 100),
         ('a full 1000×1000', lambda: torch.randn(1000, 1000), ['--profile', 'full'], 30),
+        # a record per tensor: lookups must not grow with the number of records
+        ('a state_dict of 20,000 one-element tensors', lambda: state_dict(20000), [], 10),
+        ('a state_dict of 65,530 one-element tensors (65,5xx zip entries)',
+         lambda: state_dict(65530), [], 10),
     ]
     if large:
         cases += [
