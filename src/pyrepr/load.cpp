@@ -1,16 +1,10 @@
 // Reading torch.save files (the zip format of PyTorch >= 1.6) as the
 // torch.load of PyTorch 1.13, 2.6 and 2.14 does (torch/serialization.py): the
-// file (mapped, so that only the bytes printed are ever read), its records
+// file (mapped_file.cpp: only the bytes printed are ever read), its records
 // (data.pkl, data/<key>, byteorder), and the entry points. The archive is
 // archive.cpp, the pickle machine unpickler.cpp.
 #include "pyrepr/load.hpp"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -18,6 +12,7 @@
 
 #include "pyrepr/archive.hpp"
 #include "pyrepr/load_diagnostics.hpp"
+#include "pyrepr/mapped_file.hpp"
 #include "pyrepr/unpickler.hpp"
 
 namespace pyrepr {
@@ -62,68 +57,38 @@ Object load_archive(const Storage& file) {
   return detail::unpickle(reinterpret_cast<const char*>(pkl->data), pkl->nbytes, records);
 }
 
+// `body`'s result, or a LoadError whose message starts with `where`. A file
+// that shrank while it was read (a vanished page of its mapping read as zeros)
+// is "the file changed while it was read", whatever the zeros did.
 Object load_guarded(const std::string& where, const std::function<Object()>& body) {
+  const detail::FileChangeCheck check;
   try {
-    return body();
+    Object loaded = body();
+    if (check.changed()) throw LoadError(detail::file_changed_message());
+    return loaded;
   } catch (const LoadError& e) {
+    if (check.changed()) throw LoadError(one_line(where + ": " + detail::file_changed_message()));
     throw LoadError(one_line(where + ": " + e.what()));
   } catch (const std::bad_alloc&) {
+    if (check.changed()) throw LoadError(one_line(where + ": " + detail::file_changed_message()));
     throw LoadError(one_line(where + ": out of memory"));
   } catch (const std::exception& e) {
+    if (check.changed()) throw LoadError(one_line(where + ": " + detail::file_changed_message()));
     throw LoadError(one_line(where + ": " + detail::first_line(e.what())));
   }
-}
-
-// The file's bytes, mapped read-only: pages are read from disk only when
-// touched, so printing a summary of a large tensor reads a few of them.
-Storage map_file(const std::string& path) {
-  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer
-  // (forever); with it the open returns and fstat below refuses the FIFO.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) fail(std::strerror(errno));
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    const int err = errno;
-    ::close(fd);
-    fail(std::strerror(err));
-  }
-  if (S_ISDIR(st.st_mode)) {
-    ::close(fd);
-    fail(std::strerror(EISDIR));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    fail(S_ISFIFO(st.st_mode)   ? "a FIFO (named pipe), not a regular file"
-         : S_ISSOCK(st.st_mode) ? "a socket, not a regular file"
-         : S_ISCHR(st.st_mode)  ? "a character device, not a regular file"
-         : S_ISBLK(st.st_mode)  ? "a block device, not a regular file"
-                                : "not a regular file");
-  }
-  const auto size = static_cast<size_t>(st.st_size);
-  if (size == 0) {
-    // A file of /proc or /sys says it has 0 bytes but has content.
-    char byte = 0;
-    const ssize_t got = ::read(fd, &byte, 1);
-    ::close(fd);
-    if (got > 0)
-      fail("a file whose size the system does not report (as in /proc), not a torch.save archive");
-    fail("empty file (not a torch.save archive)");
-  }
-  void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  const int err = errno;
-  ::close(fd);  // the mapping keeps the file
-  if (p == MAP_FAILED) fail(std::string("cannot map the file: ") + std::strerror(err));
-  Storage file;
-  file.data = static_cast<const unsigned char*>(p);
-  file.nbytes = size;
-  file.owner = std::shared_ptr<void>(p, [size](void* q) { ::munmap(q, size); });
-  return file;
 }
 
 }  // namespace
 
 Object load(const std::string& path) {
-  return load_guarded(path, [&] { return load_archive(map_file(path)); });
+  return load_guarded(path, [&] {
+    const auto file = detail::MappedFile::open(path);
+    Object loaded = load_archive(file->storage());
+    // torch.save truncates and rewrites in place: a file rewritten while it
+    // was read may still have every page, but not the same size or age.
+    if (file->changed_on_disk()) fail(detail::file_changed_message());
+    return loaded;
+  });
 }
 
 Object load_bytes(const std::string& bytes) {

@@ -18,6 +18,8 @@
 #include <string>
 #include <system_error>
 
+#include "pyrepr/load.hpp"
+#include "pyrepr/mapped_file.hpp"
 #include "pyrepr/options_snapshot.hpp"
 #include "pyrepr/tensor_data.hpp"
 
@@ -352,7 +354,10 @@ std::string str_repr(const std::string& s) {
 std::string repr(const Object& obj) {
   const detail::OptionsSnapshot snapshot;  // every tensor inside prints with the same options
   const PrintOptions& options = snapshot.options();
-  return ReprVisitor{options, python_repr_rules(options.rules.python)}.repr_of(obj);
+  const detail::FileChangeCheck check;  // a loaded tensor's file may shrink while it prints
+  std::string text = ReprVisitor{options, python_repr_rules(options.rules.python)}.repr_of(obj);
+  if (check.changed()) throw LoadError(detail::file_changed_message());
+  return text;
 }
 
 std::string str(const Object& obj) {

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "pyrepr/load.hpp"
+#include "pyrepr/mapped_file.hpp"
 #include "pyrepr/object.hpp"
 #include "pyrepr/tensor_data.hpp"
 #include "pyrepr/tensor_str_core.hpp"
@@ -355,16 +357,29 @@ int64_t TensorData::numel() const {
   return n;
 }
 
+namespace {
+
+// str_intern, or a LoadError if the tensor's file shrank under it (its
+// vanished pages read as zeros: mapped_file.hpp).
+void str_intern_checked(Buffer& out, const TensorData& t, const PrintOptions& options) {
+  const detail::FileChangeCheck check;
+  str_intern(out, t, options);
+  if (check.changed() || (t.storage && detail::in_vanished_file(t.storage->data)))
+    throw LoadError(detail::file_changed_message());
+}
+
+}  // namespace
+
 void format_to(fmt::memory_buffer& out, const TensorData& t, const PrintOptions& options) {
   // _add_suffixes measures the last line from the start of this tensor's text
   Buffer own;
-  str_intern(own, t, options);
+  str_intern_checked(own, t, options);
   out.append(own.data(), own.data() + own.size());
 }
 
 std::string repr(const TensorData& t, const PrintOptions& options) {
   Buffer out;
-  str_intern(out, t, options);
+  str_intern_checked(out, t, options);
   return {out.data(), out.size()};
 }
 

@@ -149,9 +149,13 @@ std::string first_line(const std::string& s) { return s.substr(0, s.find('\n'));
 // The text print(torch.load(path)) writes; throws on failure.
 // print(torch.load(path))'s text, appended to `out`.
 void render(fmt::memory_buffer& out, const std::string& path, bool requires_grad) {
-  pyrepr::Object obj = pyrepr::load(path);
+  pyrepr::Object obj = pyrepr::load(path);  // its errors name the file
   if (requires_grad) require_grad(obj);
-  pyrepr::format_to(out, obj);
+  try {
+    pyrepr::format_to(out, obj);
+  } catch (const pyrepr::LoadError& e) {  // the file shrank while its tensors printed
+    throw pyrepr::LoadError(path + ": " + e.what());
+  }
   out.push_back('\n');
 }
 

@@ -6,12 +6,19 @@
 #include <c10/core/CPUAllocator.h>
 #include <caffe2/serialize/inline_container.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <string>
+#include <vector>
 #include "catch.hpp"
 
 #include "pyrepr/load.hpp"
+#include "pyrepr/mapped_file.hpp"
 #include "pyrepr/pyrepr.hpp"
 #include "pyrepr/torch_features.hpp"
 #include "pyrepr/unpickler.hpp"
@@ -796,5 +803,93 @@ TEST_CASE("load names the file in its errors", "[load]") {
     FAIL("no error");
   } catch (const LoadError& e) {
     CHECK(std::string(e.what()) == "/nonexistent/dir/file.pt: No such file or directory");
+  }
+}
+
+namespace {
+
+// A file in $TMPDIR holding `bytes`, removed when the test ends.
+struct TempFile {
+  std::string path;
+  explicit TempFile(const std::string& bytes) {
+    const char* dir = std::getenv("TMPDIR");
+    path = std::string(dir && *dir ? dir : "/tmp") + "/pyrepr_test_XXXXXX";
+    const int fd = ::mkstemp(path.data());
+    REQUIRE(fd >= 0);
+    REQUIRE(::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
+    ::close(fd);
+  }
+  ~TempFile() { std::remove(path.c_str()); }
+  void truncate_to(off_t size) const { REQUIRE(::truncate(path.c_str(), size) == 0); }
+};
+
+// A torch.save-like archive of one float tensor of n elements (all 1.5).
+std::string float_archive(int32_t n) {
+  std::vector<float> values(static_cast<size_t>(n), 1.5f);
+  std::string bytes(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float));
+  return archive(P().tensor("FloatStorage", "0", n, 0, {n}, {1}).done(), {{"0", bytes}});
+}
+
+std::string repr_error(const Object& o) {
+  try {
+    pyrepr::repr(o);
+  } catch (const LoadError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+// torch.save truncates a checkpoint in place and writes it again: the pages
+// of a mapping beyond the new end raise SIGBUS when touched. The reader's
+// handler reads them as zeros, and the print that touched them fails with one
+// clear error instead of the process dying (issue 19, case 1).
+TEST_CASE("a file that shrinks after load: the print fails cleanly, no signal", "[load]") {
+  const TempFile file(float_archive(1 << 20));  // 4 MiB of elements: many pages
+  const Object loaded = pyrepr::load(file.path);
+  CHECK_THAT(pyrepr::repr(loaded), Catch::StartsWith("tensor([1.5000, 1.5000, 1.5000"));
+  file.truncate_to(4096);  // the elements' pages are gone; the first page stays
+  CHECK(repr_error(loaded) == std::string(pyrepr::detail::file_changed_message()));
+  // Still the same after the first failure (the zero pages stay zeros), and
+  // the process can load and print other files as before.
+  CHECK(repr_error(loaded) == std::string(pyrepr::detail::file_changed_message()));
+  const TempFile other(float_archive(3));
+  CHECK(pyrepr::repr(pyrepr::load(other.path)) == "tensor([1.5000, 1.5000, 1.5000])");
+}
+
+TEST_CASE("MappedFile: vanished pages read as zeros, counted per thread", "[load]") {
+  const TempFile file(std::string(3 * 65536, 'x'));
+  const auto mapped = pyrepr::detail::MappedFile::open(file.path);
+  const pyrepr::Storage bytes = mapped->storage();
+  const pyrepr::detail::FileChangeCheck check;
+  CHECK(bytes.data[100000] == 'x');
+  CHECK_FALSE(check.changed());
+  CHECK_FALSE(mapped->changed_on_disk());
+  file.truncate_to(65536);
+  const volatile unsigned char* data = bytes.data;
+  CHECK(data[100000] == 0);   // SIGBUS, handled: a page of zeros
+  CHECK(data[65535] == 'x');  // a page still in the file is untouched
+  CHECK(check.changed());
+  CHECK(mapped->changed_on_disk());
+  const pyrepr::detail::FileChangeCheck later;
+  CHECK_FALSE(later.changed());
+}
+
+TEST_CASE("load refuses a FIFO at once and names /proc files", "[load]") {
+  const std::string fifo = TempFile("").path + ".fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  try {
+    pyrepr::load(fifo);
+    FAIL("no error");
+  } catch (const LoadError& e) {
+    CHECK(std::string(e.what()) == fifo + ": a FIFO (named pipe), not a regular file");
+  }
+  std::remove(fifo.c_str());
+  try {
+    pyrepr::load("/proc/self/status");
+    FAIL("no error");
+  } catch (const LoadError& e) {
+    CHECK_THAT(std::string(e.what()), Catch::Contains("does not report"));
   }
 }
