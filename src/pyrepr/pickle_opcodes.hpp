@@ -1,7 +1,7 @@
 // Internal (pyrepr::load): the pickle opcodes the interpreter executes, named
 // as in Python's Lib/pickle.py (pickletools documents each). The others (INST,
-// OBJ, PERSID, the EXT* registry, the text forms of ints, floats and strings,
-// ...) are refused as unsupported.
+// OBJ, the EXT* registry, Python 2's STRING forms, ...) are refused as
+// unsupported.
 #pragma once
 
 namespace pyrepr::detail {
@@ -24,6 +24,10 @@ enum class Op : unsigned char {
   NONE = 'N',               // protocol 0
   NEWTRUE = 0x88,           // protocol 2
   NEWFALSE = 0x89,          // protocol 2
+  INT = 'I',                // protocol 0: decimal text; "00"/"01" are False/True
+  LONG = 'L',               // protocol 0: decimal text, an optional trailing 'L'
+  FLOAT = 'F',              // protocol 0: float() of the text
+  UNICODE = 'V',            // protocol 0: raw-unicode-escape text
   BININT = 'J',             // protocol 1
   BININT1 = 'K',            // protocol 1
   BININT2 = 'M',            // protocol 1
@@ -58,6 +62,7 @@ enum class Op : unsigned char {
   NEWOBJ = 0x81,            // protocol 2
   NEWOBJ_EX = 0x92,         // protocol 4
   BUILD = 'b',              // protocol 0
+  PERSID = 'P',             // protocol 0: the persistent id is the text
   BINPERSID = 'Q',          // protocol 1
 };
 

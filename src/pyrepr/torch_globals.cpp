@@ -203,9 +203,6 @@ class TorchGlobals::Impl {
     bool rg = version > 1 ? bool_arg(args[4], fn, "requires_grad") : false;
     const Node* metadata = args.size() == allowed && version > 1 ? args.back() : nullptr;
     check_geometry(st, static_cast<int64_t>(st->nbytes) / itemsize, offset, size, stride, fn);
-    if (dtype->element == ElementType::Bool && dtype->values == Values::Plain &&
-        st->dtype->element != ElementType::Bool)
-      check_bool_bytes(st, fn);
     // as Python does: torch.empty((0,), dtype) then set_
     TensorData t;
     t.dtype = dtype->canonical;
@@ -216,16 +213,6 @@ class TorchGlobals::Impl {
     if (metadata) set_tensor_metadata(t, *dtype, metadata, fn);
     set_requires_grad(t, rg, fn);
     return tensor_node(std::move(t));
-  }
-
-  // A bool tensor over bytes that were not read as a BoolStorage: each byte
-  // must be 0 or 1.
-  static void check_bool_bytes(const Node* st, const char* fn) {
-    const unsigned char* b = st->storage->data;
-    for (uint64_t k = 0; k < st->nbytes; ++k)
-      if (b[k] > 1)
-        fail(std::string(fn) + ": storage data/" + st->s + " holds an invalid bool byte " +
-             std::to_string(b[k]));
   }
 
   // torch._utils.set_tensor_metadata: {'conj': bool, 'neg': bool}, as
@@ -500,13 +487,8 @@ class TorchGlobals::Impl {
                      bytes.begin() + static_cast<std::ptrdiff_t>(k + width));
       storage = owned_storage(std::move(bytes));
     }
-    if (dtype.element == ElementType::Bool && dtype.values == Values::Plain) {
-      const unsigned char* b = storage->data;
-      for (int64_t k = 0; k < nbytes; ++k)
-        if (b[k] > 1)
-          fail("storage record data/" + shown + " holds an invalid bool byte " +
-               std::to_string(b[k]));
-    }
+    // A bool storage's bytes are read only where printed, like any other
+    // dtype's: a byte other than 0 or 1 prints True, as in Python.
     Node* n = make(Kind::Storage);
     n->dtype = &dtype;
     n->flag = type->flag;  // an UntypedStorage

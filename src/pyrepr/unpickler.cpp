@@ -7,11 +7,16 @@
 // torch_globals.cpp.
 #include "pyrepr/unpickler.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <new>
+#include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -74,6 +79,111 @@ class Unpickler {
     std::string s(reinterpret_cast<const char*>(p_ + pos_), len);
     pos_ += len + 1;
     return s;
+  }
+  // A protocol 0 argument: the bytes up to the next newline, as they are.
+  std::string raw_line(const char* what) {
+    const void* nl = std::memchr(p_ + pos_, '\n', remaining());
+    if (!nl) fail(std::string("pickle data was truncated: no end of line for ") + what);
+    const auto len = static_cast<size_t>(static_cast<const unsigned char*>(nl) - (p_ + pos_));
+    std::string s(reinterpret_cast<const char*>(p_ + pos_), len);
+    pos_ += len + 1;
+    return s;
+  }
+  // int(text, 0) for the decimal text pickle writes (a sign, digits,
+  // whitespace around); anything else fails as Python's int() does.
+  Node* parse_int_text(const std::string& text, const char* op) {
+    const size_t first = text.find_first_not_of(" \t\r\f\v");
+    const size_t last = text.find_last_not_of(" \t\r\f\v");
+    std::string t = first == std::string::npos ? "" : text.substr(first, last - first + 1);
+    bool negative = false;
+    if (!t.empty() && (t[0] == '-' || t[0] == '+')) {
+      negative = t[0] == '-';
+      t.erase(0, 1);
+    }
+    const bool digits = !t.empty() && t.find_first_not_of("0123456789") == std::string::npos;
+    // base 0 refuses leading zeros ("007"), but not "0" or "000"
+    const bool leading_zero =
+        t.size() > 1 && t[0] == '0' && t.find_first_not_of('0') != std::string::npos;
+    if (!digits || leading_zero)
+      fail(std::string(op) + ": invalid literal for int() with base 0: " + printable(text));
+    t.erase(0, std::min(t.find_first_not_of('0'), t.size() - 1));  // "000" -> "0"
+    if (t.size() > limits_.max_int_digits) fail(too_many_digits());
+    if (t.size() <= 18) {
+      const auto v = static_cast<int64_t>(std::stoull(t));
+      return make_int(negative ? -v : v);
+    }
+    const std::string decimal = (negative ? "-" : "") + t;
+    if (t.size() == 19) {  // int64 or not: let strtoll decide
+      errno = 0;
+      const long long v = std::strtoll(decimal.c_str(), nullptr, 10);
+      if (errno != ERANGE) return make_int(static_cast<int64_t>(v));
+    }
+    return make_str(decimal, Kind::BigInt);
+  }
+  // float(text): what strtod reads in the C locale, all of the text.
+  Node* parse_float_text(const std::string& text) {
+    const char* begin = text.c_str();
+    char* end = nullptr;
+    const double v = std::strtod(begin, &end);
+    while (end && *end && std::isspace(static_cast<unsigned char>(*end))) ++end;
+    if (text.empty() || end == begin || *end != '\0' || text.find('\0') != std::string::npos)
+      fail("FLOAT: could not convert string to float: " + printable(text));
+    Node* n = make(Kind::Float);
+    n->f = v;
+    return n;
+  }
+  // The raw-unicode-escape codec: each byte is a Latin-1 character, but
+  // \uXXXX and \UXXXXXXXX (after an even number of backslashes) are escapes.
+  static std::string raw_unicode_escape_decode(const std::string& in) {
+    std::string out;
+    auto put = [&out](uint32_t c) {
+      if (c < 0x80) {
+        out += static_cast<char>(c);
+      } else if (c < 0x800) {
+        out += static_cast<char>(0xC0 | (c >> 6));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+      } else if (c < 0x10000) {
+        out += static_cast<char>(0xE0 | (c >> 12));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+      } else {
+        out += static_cast<char>(0xF0 | (c >> 18));
+        out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+      }
+    };
+    size_t backslashes = 0;  // the run of backslashes just before position i
+    for (size_t i = 0; i < in.size(); ++i) {
+      const auto b = static_cast<unsigned char>(in[i]);
+      if (b == '\\') {
+        ++backslashes;
+        put(b);
+        continue;
+      }
+      if ((b == 'u' || b == 'U') && backslashes % 2 == 1) {
+        const size_t n = b == 'u' ? 4 : 8;
+        uint32_t c = 0;
+        for (size_t k = 1; k <= n; ++k) {
+          const char h = i + k < in.size() ? in[i + k] : '\0';
+          if (!std::isxdigit(static_cast<unsigned char>(h)))
+            fail(std::string("UNICODE: truncated \\") + static_cast<char>(b) + "XXXX escape");
+          c = c * 16 +
+              static_cast<uint32_t>(std::isdigit(static_cast<unsigned char>(h))
+                                        ? h - '0'
+                                        : std::tolower(static_cast<unsigned char>(h)) - 'a' + 10);
+        }
+        if (c > 0x10FFFF) fail("UNICODE: \\Uxxxxxxxx out of range");
+        out.pop_back();  // the backslash that began the escape
+        put(c);
+        i += n;
+        backslashes = 0;
+        continue;
+      }
+      backslashes = 0;
+      put(b);
+    }
+    return out;
   }
   size_t length(uint64_t len, const char* what) {
     if (len > remaining())
@@ -319,6 +429,26 @@ class Unpickler {
         case Op::NEWFALSE:
           push(&false_);
           break;
+        case Op::INT: {  // protocols 0 and 1 write bools as INT 00 / 01
+          const std::string text = raw_line("INT");
+          if (text == "00" || text == "01")
+            push(text == "01" ? &true_ : &false_);
+          else
+            push(parse_int_text(text, "INT"));
+          break;
+        }
+        case Op::LONG: {
+          std::string text = raw_line("LONG");
+          if (!text.empty() && text.back() == 'L') text.pop_back();
+          push(parse_int_text(text, "LONG"));
+          break;
+        }
+        case Op::FLOAT:
+          push(parse_float_text(raw_line("FLOAT")));
+          break;
+        case Op::UNICODE:
+          push(make_str(raw_unicode_escape_decode(raw_line("UNICODE"))));
+          break;
         case Op::BININT:
           push(make_int(static_cast<int32_t>(static_cast<uint32_t>(le(4, "BININT")))));
           break;
@@ -487,6 +617,9 @@ class Unpickler {
             fail(std::string("BUILD of a ") + kind_name(inst) + " is not supported");
           break;
         }
+        case Op::PERSID:  // a str id (torch.save's are tuples: persistent_load refuses it)
+          push(torch_.persistent_load(make_str(raw_line("PERSID"))));
+          break;
         case Op::BINPERSID: {
           Node* pid = pop("BINPERSID");
           push(torch_.persistent_load(pid));

@@ -62,6 +62,18 @@ def make_cases():
     def add(name, obj, **kw):
         cases.append((name, obj, kw))
 
+    # pickle protocols 1 and 0 (torch.save(..., pickle_protocol=N)): INT (bools
+    # too), LONG, FLOAT, UNICODE; protocol 0 can't hold a tensor (its
+    # persistent ids are text, which torch.load refuses)
+    add("protocol_1", {"t": torch.arange(3.0), "b": [True, False], "i": [2**70, -2**40, 7, -1],
+                       "f": 1.5, "s": "x\u00e9", "by": b"ab", "tu": (1, (2,)), "n": None},
+        pickle_protocol=1)
+    add("protocol_0", {"b": [True, False], "i": [2**70, -2**70, 2**31, -2**31 - 1, 0, -5],
+                       "f": [-0.1, 1e300, float("inf"), float("-inf")], "n": None,
+                       "s": ["x\u00e9\n\\u0041\u1234\U0001f600\r\x1a\0", ""], "by": b"a\xffb",
+                       "od": collections.OrderedDict(a=1), "tu": (1,)},
+        pickle_protocol=0)
+
     # every dtype
     add("float32", torch.randn(4, 5, generator=g))
     add("float64", torch.randn(3, 4, dtype=torch.float64, generator=g) * 1000)
@@ -413,6 +425,9 @@ def check_handmade(ptcat, tmp):
     case("same_key_twice",
          b"\x80\x02](" + tensor_expr("FloatStorage", key_str)
          + tensor_expr("IntStorage", key_str) + b"e.", {"0": floats})
+    # A bool storage of bytes other than 0 and 1: Python prints them True.
+    case("bool_bytes", b"\x80\x02" + tensor_expr("BoolStorage", key_str, numel=4)
+         + b".", {"0": bytes([0, 1, 2, 255])})
     for name, path in cases:
         out, err = python_print(path, {}, False)
         r = run_ptcat(ptcat, [path], timeout=60)
