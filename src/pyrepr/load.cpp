@@ -24,10 +24,21 @@ using detail::fail;
 void check_signature(const unsigned char* head, size_t n) {
   if (n == 0) fail("empty file (not a torch.save archive)");
   if (n >= 4 && std::memcmp(head, "PK\x03\x04", 4) == 0) return;
-  if (n >= 2 && head[0] == 0x80 && head[1] <= 5)
+  if (n >= 4 && std::memcmp(head, "PK\x05\x06", 4) == 0)
+    fail("an empty zip archive (not a torch.save file)");
+  // The legacy format starts with a pickle of its magic number,
+  // 0x1950a86a20f9469cfc6c (serialization.py's MAGIC_NUMBER), as LONG1.
+  static const unsigned char kLegacyMagic[] = {0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46,
+                                               0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19};
+  if (n >= 2 + sizeof kLegacyMagic && head[0] == 0x80 &&
+      std::memcmp(head + 2, kLegacyMagic, sizeof kLegacyMagic) == 0)
     fail(
         "legacy (non-zip) torch.save format, written by PyTorch < 1.6 or with "
         "_use_new_zipfile_serialization=False, is not supported");
+  if (n >= 2 && head[0] == 0x80 && head[1] <= 5)
+    fail(
+        "a pickle, but not one torch.save wrote (torch.load: 'Invalid magic number; corrupt "
+        "file?')");
   fail("not a torch.save archive (no zip signature)");
 }
 

@@ -119,6 +119,8 @@ class Arena {
 // Arguments of the functions a pickle calls: one error line "<fn>: <what>
 // must be ..., not <type>" when the type is wrong.
 inline int64_t int_arg(const Node* n, const char* fn, const char* what) {
+  if (n->kind == Kind::BigInt)  // Python: "Overflow when unpacking long"
+    fail(std::string(fn) + ": " + what + " " + n->s + " does not fit in 64 bits");
   if (n->kind != Kind::Int)
     fail(std::string(fn) + ": " + what + " must be an int, not " + kind_name(n));
   return n->i;

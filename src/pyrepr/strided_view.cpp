@@ -1,9 +1,12 @@
 #include "pyrepr/strided_view.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
+#include <new>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace pyrepr {
@@ -237,7 +240,39 @@ void store_value(Elements& el, size_t k, ElementType type, const unsigned char* 
 
 }  // namespace
 
+namespace {
+
+Elements gather_summarized(const StridedView& view, bool summarize, int64_t edgeitems);
+
+// The bytes a contiguous copy of the view takes: what Python's allocator
+// says it tried to allocate when such a copy does not fit.
+uint64_t contiguous_bytes(const StridedView& view) {
+  uint64_t n = element_size(view.type);
+  for (const int64_t s : view.sizes) {
+    if (s <= 0) return 0;
+    if (__builtin_mul_overflow(n, static_cast<uint64_t>(s), &n)) return UINT64_MAX;
+  }
+  return n;
+}
+
+}  // namespace
+
 Elements get_summarized_data(const StridedView& view, bool summarize, int64_t edgeitems) {
+  try {
+    return gather_summarized(view, summarize, edgeitems);
+  } catch (const std::bad_alloc&) {
+    // A huge (expanded) tensor printed whole: --profile full, --edgeitems 0.
+    throw std::runtime_error("can't allocate memory: printing this tensor whole needs its " +
+                             std::to_string(contiguous_bytes(view)) +
+                             " bytes and more (Python: 'DefaultCPUAllocator: can't allocate "
+                             "memory: you tried to allocate " +
+                             std::to_string(contiguous_bytes(view)) + " bytes')");
+  }
+}
+
+namespace {
+
+Elements gather_summarized(const StridedView& view, bool summarize, int64_t edgeitems) {
   const size_t dims = view.sizes.size();
   Elements el;
   el.kind = value_kind(view.type);
@@ -299,6 +334,8 @@ Elements get_summarized_data(const StridedView& view, bool summarize, int64_t ed
   }
   return el;
 }
+
+}  // namespace
 
 }  // namespace detail
 }  // namespace pyrepr

@@ -455,6 +455,16 @@ def check_errors(ptcat, tmp):
     rnd = random.Random(99)
     fifo = os.path.join(tmp, "fifo.pt")  # no writer: open() would wait forever
     os.mkfifo(fifo)
+    empty_zip = os.path.join(tmp, "empty_zip.pt")
+    with zipfile.ZipFile(empty_zip, "w"):
+        pass
+    plain_pickle = os.path.join(tmp, "plain.pkl")
+    with open(plain_pickle, "wb") as fh:
+        pickle.dump({"a": 1}, fh, protocol=2)
+    huge = os.path.join(tmp, "huge_expanded.pt")  # 2**40 elements, one stored
+    torch.save(torch.zeros(1).expand(2**40), huge)
+    big_size = os.path.join(tmp, "big_size.pt")  # torch.load: "Overflow when unpacking long"
+    torch.save(torch.Size([2**70]), big_size)
     legacy = os.path.join(tmp, "legacy.pt")
     torch.save(torch.ones(2), legacy, _use_new_zipfile_serialization=False)
     small_rec = os.path.join(tmp, "small_record.pt")
@@ -497,6 +507,11 @@ def check_errors(ptcat, tmp):
         ("FIFO", [fifo], 1, "ptcat: error: "),
         ("/proc file", ["/proc/self/status"], 1, "ptcat: error: "),
         ("legacy format", [legacy], 1, "ptcat: error: "),
+        ("empty zip", [empty_zip], 1, "ptcat: error: "),
+        ("plain pickle", [plain_pickle], 1, "ptcat: error: "),
+        ("huge tensor printed whole", ["--edgeitems", "0", huge], 1, "ptcat: error: "),
+        ("huge tensor, profile full", ["--profile", "full", huge], 1, "ptcat: error: "),
+        ("torch.Size beyond int64", [big_size], 1, "ptcat: error: "),
         ("storage record too small", [small_rec], 1, "ptcat: error: "),
         ("view beyond storage", [beyond], 1, "ptcat: error: "),
         ("unknown global", [unknown_global], 1, "ptcat: error: "),
@@ -554,6 +569,11 @@ def check_errors(ptcat, tmp):
                          ("unknown global", "os.system"),
                          ("legacy format", "legacy"),
                          ("FIFO", "FIFO"),
+                         ("empty zip", "an empty zip archive"),
+                         ("plain pickle", "not one torch.save wrote"),
+                         ("huge tensor printed whole", "can't allocate memory"),
+                         ("huge tensor, profile full", "you tried to allocate 4398046511104 bytes"),
+                         ("torch.Size beyond int64", "does not fit in 64 bits"),
                          ("/proc file", "does not report"),
                          ("missing storage record", "data/0")]:
         if name in messages and needle not in messages[name]:

@@ -772,7 +772,14 @@ TEST_CASE("load_bytes reads a zip archive; errors are one line naming the input"
 
   CHECK_THAT(bytes_error(""), Catch::StartsWith("<bytes>: empty file"));
   CHECK_THAT(bytes_error("hello"), Catch::Contains("no zip signature"));
-  CHECK_THAT(bytes_error(std::string("\x80\x02\x8a\x0a", 4)), Catch::Contains("legacy"));
+  // the legacy format's magic number, pickled; any other pickle is no torch.save file
+  CHECK_THAT(
+      bytes_error(std::string("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19", 14)),
+      Catch::Contains("legacy"));
+  CHECK_THAT(bytes_error(std::string("\x80\x02}q\x00.", 6)),
+             Catch::Contains("a pickle, but not one torch.save wrote"));
+  CHECK_THAT(bytes_error(std::string("PK\x05\x06", 4) + std::string(18, '\0')),
+             Catch::Contains("an empty zip archive"));
   std::string truncated = zip.substr(0, zip.size() / 2);
   std::string err = bytes_error(truncated);
   CHECK_THAT(err, Catch::Contains("zip archive"));
