@@ -69,7 +69,7 @@ struct Node {
   std::string s;             // Str, Bytes, BigInt decimal, Global module, Storage key
   std::string name;          // Global name
   std::vector<Node*> items;  // List, Tuple; Dict: key0, value0, key1, value1, ...
-  std::unique_ptr<std::unordered_map<std::string, size_t>> index;  // Dict: key -> item pair
+  std::unique_ptr<std::unordered_map<uint64_t, size_t>> index;  // Dict: DictKeys key -> item pair
   std::shared_ptr<const TensorData> tensor;
   std::shared_ptr<const Storage> storage;
   std::vector<int64_t> dims;  // Size

@@ -3,6 +3,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "pyrepr/python_int.hpp"
 
@@ -38,53 +41,83 @@ bool valid_utf8(const unsigned char* s, size_t n, bool surrogatepass) {
   return true;
 }
 
-std::string dict_key(const Node* k, int depth, int max_depth) {
-  if (depth > max_depth) fail("dict key nested too deeply");
+size_t DictKeys::ItemsHash::operator()(const std::vector<uint64_t>& v) const noexcept {
+  uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a over the item keys
+  for (uint64_t x : v) h = (h ^ x) * 0x100000001b3ULL;
+  return static_cast<size_t>(h ^ (h >> 32));
+}
+
+void DictKeys::spend(size_t n) {
+  spent_ += n;
+  if (spent_ > budget_)
+    fail("dict keys too large: more than " + std::to_string(budget_) +
+         " distinct values in them (the reader's object budget)");
+}
+
+uint64_t DictKeys::atom(std::string text) {
+  const auto it = atoms_.find(text);
+  if (it != atoms_.end()) return it->second;
+  spend(1);
+  const uint64_t id = atoms_.size() + tuples_.size() + 1;
+  atoms_.emplace(std::move(text), id);
+  return id;
+}
+
+uint64_t DictKeys::tuple(std::vector<uint64_t> items) {
+  const auto it = tuples_.find(items);
+  if (it != tuples_.end()) return it->second;
+  spend(1 + items.size());
+  const uint64_t id = atoms_.size() + tuples_.size() + 1;
+  tuples_.emplace(std::move(items), id);
+  return id;
+}
+
+uint64_t DictKeys::key(const Node* k, int depth) {
+  if (depth > max_depth_) fail("dict key nested too deeply");
   switch (k->kind) {
     case Kind::None:
-      return "N";
+      return atom("N");
     case Kind::Bool:
-      return "i" + std::to_string(k->flag ? 1 : 0);
+      return atom(k->flag ? "i1" : "i0");
     case Kind::Int:
-      return "i" + std::to_string(k->i);
+      return atom("i" + std::to_string(k->i));
     case Kind::BigInt:
-      return "i" + k->s;
+      return atom("i" + k->s);
     case Kind::Float: {
-      double v = k->f;
-      if (std::isnan(v)) return "p" + std::to_string(reinterpret_cast<uintptr_t>(k));
+      const double v = k->f;
+      if (std::isnan(v)) return atom("p" + std::to_string(reinterpret_cast<uintptr_t>(k)));
       if (std::isfinite(v) && v == std::floor(v)) {
-        if (std::fabs(v) < 9.2e18) return "i" + std::to_string(static_cast<int64_t>(v));
-        return "i" + integral_double_decimal(v);
+        if (std::fabs(v) < 9.2e18) return atom("i" + std::to_string(static_cast<int64_t>(v)));
+        return atom("i" + integral_double_decimal(v));
       }
       char buf[64];
       std::snprintf(buf, sizeof buf, "f%a", v);
-      return buf;
+      return atom(buf);
     }
     case Kind::Str:
-      return "s" + k->s;
+      return atom("s" + k->s);
     case Kind::Bytes:
-      return "b" + k->s;
-    case Kind::Size: {
-      std::string s = "t(";  // torch.Size hashes and compares like a tuple of ints
-      for (int64_t d : k->dims) {
-        std::string part = "i" + std::to_string(d);
-        s += std::to_string(part.size()) + ":" + part;
-      }
-      return s + ")";
-    }
+      return atom("b" + k->s);
+    case Kind::Size:  // torch.Size hashes and compares like a tuple of ints
     case Kind::Tuple: {
-      std::string s = "t(";
-      for (const Node* x : k->items) {
-        std::string part = dict_key(x, depth + 1, max_depth);
-        s += std::to_string(part.size()) + ":" + part;
+      const auto known = known_.find(k);
+      if (known != known_.end()) return known->second;
+      std::vector<uint64_t> items;
+      if (k->kind == Kind::Size) {
+        for (int64_t d : k->dims) items.push_back(atom("i" + std::to_string(d)));
+      } else {
+        items.reserve(k->items.size());
+        for (const Node* x : k->items) items.push_back(key(x, depth + 1));
       }
-      return s + ")";
+      const uint64_t id = tuple(std::move(items));
+      known_.emplace(k, id);
+      return id;
     }
     case Kind::Global:
-      return "g" + global_name(k);
+      return atom("g" + global_name(k));
     case Kind::Tensor:
     case Kind::Storage:
-      return "p" + std::to_string(reinterpret_cast<uintptr_t>(k));
+      return atom("p" + std::to_string(reinterpret_cast<uintptr_t>(k)));
     case Kind::List:
     case Kind::Dict:
       break;

@@ -40,7 +40,8 @@ class Unpickler {
         limits_(limits),
         arena_(limits.max_objects),
         torch_(arena_, records,
-               [this](Node* callable, const Node* argtuple) { return call(callable, argtuple); }) {
+               [this](Node* callable, const Node* argtuple) { return call(callable, argtuple); }),
+        dict_keys_(limits.max_depth, limits.max_objects) {
     none_.kind = Kind::None;
     true_.kind = false_.kind = Kind::Bool;
     true_.flag = true;
@@ -290,8 +291,8 @@ class Unpickler {
   }
 
   void dict_set(Node* d, Node* k, Node* v) {
-    if (!d->index) d->index = std::make_unique<std::unordered_map<std::string, size_t>>();
-    std::string key = dict_key(k, 0, limits_.max_depth);
+    if (!d->index) d->index = std::make_unique<std::unordered_map<uint64_t, size_t>>();
+    const uint64_t key = dict_keys_.key(k);
     auto it = d->index->find(key);
     if (it != d->index->end()) {
       d->items[2 * it->second + 1] = v;  // Python keeps the first key, takes the new value
@@ -717,6 +718,7 @@ class Unpickler {
   std::vector<Node*> stack_;
   std::vector<size_t> marks_;
   std::unordered_map<uint64_t, Node*> memo_;
+  DictKeys dict_keys_;
 };
 
 }  // namespace

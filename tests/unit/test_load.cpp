@@ -733,6 +733,70 @@ TEST_CASE("hostile programs fail cleanly", "[load]") {
              Catch::Contains("expected 'storage'"));
 }
 
+// A tuple key built from shared sub-tuples, t(k+1) = (tk, tk) from t0 = (0,),
+// memoized at k (levels 0..depth); the program leaves it on the stack.
+P shared_tuple(int depth, int memo_base) {
+  P p;
+  p.int1(0).op(0x85).op('q').op(memo_base).op('0');
+  for (int k = 0; k < depth; ++k)
+    p.op('h')
+        .op(memo_base + k)
+        .op('h')
+        .op(memo_base + k)
+        .op(0x86)
+        .op('q')
+        .op(memo_base + k + 1)
+        .op('0');
+  return p.op('h').op(memo_base + depth);
+}
+
+// Dict keys are compared structurally, each distinct node keyed once: a key
+// of 2^40 leaves in 40 shared levels is as cheap as its 41 nodes (issue 19,
+// case 3: a text per key grew with the leaves, 2^24 took 3 GB).
+TEST_CASE("dict keys: shared sub-tuples keyed once, equal structures are one key", "[load]") {
+  // {t40: 1}, then the dict is dropped: the program returns None
+  P big;
+  big.op('}').op('q').op(200);
+  big.raw(shared_tuple(40, 0).b.substr(P().b.size())).int1(1).op('s').op('0').op('N');
+  pyrepr::detail::UnpickleLimits limits;
+  limits.max_objects = 100000;
+  CHECK(run(big.done(), {}, limits).is<pyrepr::None>());
+  // two equal keys built apart: one entry, the later value
+  P two;
+  two.op('}');
+  two.raw(shared_tuple(3, 0).b.substr(P().b.size())).int1(1).op('s');
+  two.raw(shared_tuple(3, 10).b.substr(P().b.size())).int1(2).op('s');
+  CHECK(pyrepr::repr(run(two.done())) ==
+        "{((((0,), (0,)), ((0,), (0,))), (((0,), (0,)), ((0,), (0,)))): 2}");
+  // 1 == 1.0 == True, and (1,) == (1.0,): one key each
+  P eq;
+  eq.op('}').int1(1).str("a").op('s').op(0x88).str("b").op('s');
+  eq.int1(1)
+      .op(0x85)
+      .str("c")
+      .op('s')
+      .op('G')
+      .raw(std::string("\x3f\xf0\0\0\0\0\0\0", 8))
+      .op(0x85)
+      .str("d")
+      .op('s');
+  CHECK(pyrepr::repr(run(eq.done())) == "{1: 'b', (1,): 'd'}");
+  // a 990-deep key set 100,000 times: keyed once
+  P deep;
+  deep.op('}').int1(0).raw(std::string(990, '\x85')).op('q').op(1).op('0');
+  for (int k = 0; k < 100000; ++k) deep.op('h').op(1).int1(1).op('s');
+  CHECK(pyrepr::repr(run(deep.done())).size() > 990);
+  // unhashable keys still refused
+  CHECK_THAT(load_error(P().op('}').op(']').int1(1).op('s').done()),
+             Catch::Contains("unhashable type: 'list'"));
+  // beyond the budget: one clear line
+  limits.max_objects = 50;
+  CHECK_THAT(
+      load_error(P().op('}').raw(shared_tuple(40, 0).b.substr(P().b.size())).int1(1).op('s').done(),
+                 {}, limits),
+      Catch::Contains("dict keys too large"));
+}
+
 namespace {
 
 // A torch.save-like archive written by PyTorch's own zip writer.
