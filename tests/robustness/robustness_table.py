@@ -318,7 +318,7 @@ def bad_file_rows(files):
         ("a directory", files.directory, "Is a directory"),
         ("zip of one file outside a folder", files.zip_flat, "not a torch.save file"),
         ("zip without data.pkl", files.zip_no_pkl, "not a torch.save file"),
-        ("empty zip", files.zip_empty, "not a torch.save archive"),
+        ("empty zip", files.zip_empty, "an empty zip archive"),
         ("zip whose data.pkl is not a pickle", files.zip_bad_pkl, "pickle"),
         ("zip claiming 4 GB entries", files.zip_lying, "zip archive"),
         ("zip compressed with bzip2", files.zip_bzip2, "compression"),
