@@ -255,6 +255,30 @@ struct ReprVisitor {
   std::string operator()(const List& v) const { return seq_repr(v, "[", "]", false); }
   std::string operator()(const Tuple& v) const { return seq_repr(v.items, "(", ")", true); }
   std::string operator()(const Dict& v) const { return dict_repr(v); }
+  // torch/csrc/utils/structseq.cpp, returned_structseq_repr: the type, then
+  // each field as name=repr on its own line.
+  std::string operator()(const StructSeq& v) const {
+    std::string out = v.type_name + "(\n";
+    for (size_t i = 0; i < v.fields.size(); ++i) {
+      if (i) out += ",\n";
+      out += v.fields[i].first + "=" + repr_of(v.fields[i].second);
+    }
+    return out + ")";
+  }
+  // Py_ReprEnter's answer to a container already being printed.
+  std::string operator()(const Recursive& v) const {
+    switch (v.of) {
+      case Recursive::Of::List:
+        return "[...]";
+      case Recursive::Of::Tuple:
+        return "(...)";
+      case Recursive::Of::Dict:
+        return "{...}";
+      case Recursive::Of::OrderedDict:
+        return "...";
+    }
+    return "...";
+  }
 
   // list_repr / tuplerepr: element reprs inserted verbatim.
   std::string seq_repr(const std::vector<Object>& items, const char* open, const char* close,

@@ -57,6 +57,18 @@ struct Instance {
   std::string type_name;  // as Python prints it: "AddBackward0", "mymodule.Thing"
   std::uintptr_t address = 0;
 };
+// A torch.return_types value, the named tuple torch.max(x, 1) and the like
+// return: repr "torch.return_types.max(\nvalues=tensor(...),\nindices=tensor(...))".
+struct StructSeq {
+  std::string type_name;  // "torch.return_types.max"
+  std::vector<std::pair<std::string, Object>> fields;
+};
+// What Python prints in place of a container met again inside itself
+// (l = [1]; l.append(l) prints [1, [...]]): repr "[...]", "(...)", "{...}",
+// and "..." for an OrderedDict; IPython displays "OrderedDict(...)" for that.
+struct Recursive {
+  enum class Of { List, Tuple, Dict, OrderedDict } of = Of::List;
+};
 using List = std::vector<Object>;
 struct Tuple {
   std::vector<Object> items;
@@ -77,7 +89,7 @@ struct ObjectConverter {};
 class Object {
  public:
   using Value = std::variant<None, bool, int64_t, BigInt, double, std::string, Bytes, TensorValue,
-                             Size, Global, Instance, List, Tuple, Dict>;
+                             Size, Global, Instance, List, Tuple, Dict, StructSeq, Recursive>;
 
   Object() : value_(None{}) {}
   Object(None v) : value_(v) {}
@@ -102,6 +114,8 @@ class Object {
   Object(List l) : value_(std::move(l)) {}
   Object(Tuple t) : value_(std::move(t)) {}
   Object(Dict d) : value_(std::move(d)) {}
+  Object(StructSeq s) : value_(std::move(s)) {}
+  Object(Recursive r) : value_(r) {}
   // std::vector<T> -> list, std::tuple / std::pair -> tuple.
   template <class T>
   Object(const std::vector<T>& v) : value_(List(v.begin(), v.end())) {}

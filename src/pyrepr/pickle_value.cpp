@@ -31,6 +31,8 @@ const char* kind_name(const Node* n) {
       return "Tensor";
     case Kind::Size:
       return "torch.Size";
+    case Kind::StructSeq:
+      return "torch.return_types";
   }
   return "?";
 }

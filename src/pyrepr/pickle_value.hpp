@@ -32,7 +32,8 @@ enum class Kind : uint8_t {
   Global,
   Storage,
   Tensor,
-  Size
+  Size,
+  StructSeq  // a torch.return_types value: items, type name in s, fields in names
 };
 
 // What a global is, when it is called (REDUCE) or printed.
@@ -52,6 +53,7 @@ enum class Fn : uint8_t {
   RebuildSparseCsr,  // PyTorch 1.13's name for compressed layouts
   TensorType,        // the class torch.Tensor, an argument of _rebuild_from_type_v2
   TorchSize,
+  ReturnType,  // a torch.return_types class (its fields: return_type_fields)
   GetLayout,
   CodecsEncode,
   BuiltinsBytes,

@@ -387,9 +387,18 @@ class RepresentationPrinter : public PrettyPrinter {
     text(fmt::format(" at {:#x}", v.address));
     end_group(1, ">");
   }
+  // A container met again inside itself (the printers' `cycle`): as repr,
+  // but _ordereddict_pprint writes "OrderedDict(...)".
+  void dispatch(const Object& obj, const Recursive& v) {
+    if (v.of == Recursive::Of::OrderedDict) {
+      text("OrderedDict(...)");
+      return;
+    }
+    _repr_pprint(repr(obj));
+  }
   // None/True/False (singletons), int, str, bytes, and everything with its
   // own __repr__ and no pretty printer: tensors, Parameters, torch.Size,
-  // dtypes.
+  // dtypes, torch.return_types (their class defines __repr__).
   template <class T>
   void dispatch(const Object& obj, const T&) {
     _repr_pprint(repr(obj));

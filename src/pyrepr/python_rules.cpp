@@ -98,7 +98,8 @@ uint64_t DictKeys::key(const Node* k, int depth) {
       return atom("s" + k->s);
     case Kind::Bytes:
       return atom("b" + k->s);
-    case Kind::Size:  // torch.Size hashes and compares like a tuple of ints
+    case Kind::Size:       // torch.Size hashes and compares like a tuple of ints,
+    case Kind::StructSeq:  // a torch.return_types value like the tuple of its values
     case Kind::Tuple: {
       const auto known = known_.find(k);
       if (known != known_.end()) return known->second;

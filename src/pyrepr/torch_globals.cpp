@@ -15,6 +15,65 @@
 
 namespace pyrepr::detail {
 
+namespace {
+
+// The fields of each torch.return_types class, in order (their repr's
+// order; PyTorch 1.13's list, which 2.6 and 2.14 keep). "<name>_out" has
+// the fields of "<name>".
+const std::vector<const char*>* return_type_fields(std::string name) {
+  static const std::map<std::string, std::vector<const char*>> fields = {
+      {"aminmax", {"min", "max"}},
+      {"cummax", {"values", "indices"}},
+      {"cummin", {"values", "indices"}},
+      {"frexp", {"mantissa", "exponent"}},
+      {"geqrf", {"a", "tau"}},
+      {"histogram", {"hist", "bin_edges"}},
+      {"histogramdd", {"hist", "bin_edges"}},
+      {"kthvalue", {"values", "indices"}},
+      {"linalg_cholesky_ex", {"L", "info"}},
+      {"linalg_eig", {"eigenvalues", "eigenvectors"}},
+      {"linalg_eigh", {"eigenvalues", "eigenvectors"}},
+      {"linalg_inv_ex", {"inverse", "info"}},
+      {"linalg_ldl_factor", {"LD", "pivots"}},
+      {"linalg_ldl_factor_ex", {"LD", "pivots", "info"}},
+      {"linalg_lstsq", {"solution", "residuals", "rank", "singular_values"}},
+      {"linalg_lu", {"P", "L", "U"}},
+      {"linalg_lu_factor", {"LU", "pivots"}},
+      {"linalg_lu_factor_ex", {"LU", "pivots", "info"}},
+      {"linalg_qr", {"Q", "R"}},
+      {"linalg_slogdet", {"sign", "logabsdet"}},
+      {"linalg_solve_ex", {"result", "info"}},
+      {"linalg_svd", {"U", "S", "Vh"}},
+      {"lu_unpack", {"P", "L", "U"}},
+      {"max", {"values", "indices"}},
+      {"median", {"values", "indices"}},
+      {"min", {"values", "indices"}},
+      {"mode", {"values", "indices"}},
+      {"nanmedian", {"values", "indices"}},
+      {"qr", {"Q", "R"}},
+      {"slogdet", {"sign", "logabsdet"}},
+      {"sort", {"values", "indices"}},
+      {"svd", {"U", "S", "V"}},
+      {"symeig", {"eigenvalues", "eigenvectors"}},
+      {"topk", {"values", "indices"}},
+      {"triangular_solve", {"solution", "cloned_coefficient"}},
+  };
+  const std::string suffix = "_out";
+  if (name.size() > suffix.size() &&
+      name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+    name.resize(name.size() - suffix.size());
+  const auto it = fields.find(name);
+  return it == fields.end() ? nullptr : &it->second;
+}
+
+}  // namespace
+
+const std::vector<const char*>& struct_seq_fields(const Node* n) {
+  static const std::vector<const char*> none;
+  const auto* fields = return_type_fields(n->name);
+  return fields ? *fields : none;
+}
+
 class TorchGlobals::Impl {
  public:
   Impl(Arena& arena, const RecordLoader& records,
@@ -56,6 +115,8 @@ class TorchGlobals::Impl {
     };
     auto it = callables.find({module, name});
     if (it != callables.end()) return make_global(module, name, it->second);
+    if (module == "torch.return_types" && return_type_fields(name))
+      return make_global(module, name, Fn::ReturnType);
     if (module == "torch") {
       if (auto canon = canonical_torch_value(name)) return make_global("torch", *canon, Fn::Value);
     }
@@ -90,6 +151,23 @@ class TorchGlobals::Impl {
         Node* s = make(Kind::Size);
         if (args.size() > 1) fail("torch.Size expected at most 1 argument");
         if (args.size() == 1) s->dims = ints_arg(args[0], "torch.Size", "an element");
+        return s;
+      }
+      case Fn::ReturnType: {  // structseq's __reduce__: (type, (values, {extra fields}))
+        const std::string fn = global_name(callable);
+        if (args.empty() || args.size() > 2 ||
+            (args[0]->kind != Kind::Tuple && args[0]->kind != Kind::List))
+          fail(fn + ": expected a tuple of values");
+        if (args.size() == 2 && !(args[1]->kind == Kind::Dict && args[1]->items.empty()))
+          fail(fn + ": unexpected extra fields");
+        const size_t want = return_type_fields(callable->name)->size();
+        if (args[0]->items.size() != want)
+          fail(fn + " takes a " + std::to_string(want) + "-sequence (" +
+               std::to_string(args[0]->items.size()) + "-sequence given)");
+        Node* s = make(Kind::StructSeq);
+        s->s = callable->s;
+        s->name = callable->name;
+        s->items = args[0]->items;
         return s;
       }
       case Fn::GetLayout: {

@@ -17,6 +17,9 @@
 
 namespace pyrepr::detail {
 
+// The field names of a torch.return_types value (a Kind::StructSeq node), in order.
+const std::vector<const char*>& struct_seq_fields(const Node* n);
+
 class TorchGlobals {
  public:
   // `call_any` calls any callable (what _rebuild_from_type_v2's func may be).

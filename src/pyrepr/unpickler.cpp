@@ -678,14 +678,29 @@ class Unpickler {
       case Kind::List:
       case Kind::Tuple:
       case Kind::Dict:
+      case Kind::StructSeq:
         break;
     }
-    if (n->visiting)
-      fail(std::string("the result contains a recursive ") + kind_name(n) +
-           " (it contains itself)");
+    if (n->visiting) {  // met again inside itself: Python prints [...] and the like
+      switch (n->kind) {
+        case Kind::List:
+          return Object(Recursive{Recursive::Of::List});
+        case Kind::Dict:
+          return Object(Recursive{n->flag ? Recursive::Of::OrderedDict : Recursive::Of::Dict});
+        default:
+          return Object(Recursive{Recursive::Of::Tuple});
+      }
+    }
     n->visiting = true;
     Object out;
-    if (n->kind == Kind::Dict) {
+    if (n->kind == Kind::StructSeq) {
+      const std::vector<const char*>& names = struct_seq_fields(n);
+      StructSeq seq;
+      seq.type_name = n->s + "." + n->name;
+      for (size_t k = 0; k < n->items.size() && k < names.size(); ++k)
+        seq.fields.emplace_back(names[k], to_object(n->items[k], depth + 1, budget));
+      out = Object(std::move(seq));
+    } else if (n->kind == Kind::Dict) {
       Dict d;
       d.ordered = n->flag;
       d.items.reserve(n->items.size() / 2);

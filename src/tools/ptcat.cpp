@@ -136,6 +136,8 @@ void require_grad(pyrepr::Object& obj) {
     for (auto& x : *l) require_grad(x);
   } else if (auto* tu = std::get_if<pyrepr::Tuple>(&v)) {
     for (auto& x : tu->items) require_grad(x);
+  } else if (auto* seq = std::get_if<pyrepr::StructSeq>(&v)) {  // a tuple too
+    for (auto& field : seq->fields) require_grad(field.second);
   } else if (auto* d = std::get_if<pyrepr::Dict>(&v)) {
     for (auto& [k, x] : d->items) {
       require_grad(k);

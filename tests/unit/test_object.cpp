@@ -395,3 +395,33 @@ TEST_CASE("an object printed by object.__repr__: a grad_fn node", "[object]") {
   CHECK(node.as<pyrepr::Instance>().address == reinterpret_cast<std::uintptr_t>(z.grad_fn().get()));
   CHECK(repr(Object(x.grad_fn())) == "None");
 }
+
+// What IPython 8 (Debian 12) and Python print, measured:
+//   rt = torch.max(torch.tensor([[1., 5.], [3., 2.]]), 1)
+//   repr(rt), pretty(rt), pretty([rt, rt]); o = OrderedDict(a=1); o['me'] = o
+TEST_CASE("torch.return_types and containers that contain themselves", "[object]") {
+  const pyrepr::StructSeq max{"torch.return_types.max",
+                              {{"values", Object(at::tensor({5.f, 3.f}))},
+                               {"indices", Object(at::tensor({int64_t{1}, int64_t{0}}))}}};
+  const Object rt(max);
+  CHECK(repr(rt) == "torch.return_types.max(\nvalues=tensor([5., 3.]),\nindices=tensor([1, 0]))");
+  CHECK(pretty(rt) == repr(rt));
+  CHECK(pretty(Object(List{rt, rt})) ==
+        "[torch.return_types.max(\n values=tensor([5., 3.]),\n indices=tensor([1, 0])),\n"
+        " torch.return_types.max(\n values=tensor([5., 3.]),\n indices=tensor([1, 0]))]");
+
+  using Of = pyrepr::Recursive::Of;
+  const pyrepr::PrintOptionsGuard guard(under_python(3, 11));  // OrderedDict([...]) below
+  CHECK(repr(Object(List{1, pyrepr::Recursive{Of::List}})) == "[1, [...]]");
+  Dict d;
+  d.items.emplace_back("d", pyrepr::Recursive{Of::Dict});
+  CHECK(repr(Object(d)) == "{'d': {...}}");
+  CHECK(pretty(Object(d)) == "{'d': {...}}");
+  Dict o;
+  o.ordered = true;
+  o.items.emplace_back("a", 1);
+  o.items.emplace_back("me", pyrepr::Recursive{Of::OrderedDict});
+  CHECK(repr(Object(o)) == "OrderedDict([('a', 1), ('me', ...)])");
+  CHECK(pretty(Object(o)) == "OrderedDict([('a', 1), ('me', OrderedDict(...))])");
+  CHECK(repr(Object(pyrepr::Tuple{{Object(List{pyrepr::Recursive{Of::Tuple}})}})) == "([(...)],)");
+}
