@@ -11,6 +11,7 @@
 #include <new>
 
 #include "pyrepr/archive.hpp"
+#include "pyrepr/legacy_format.hpp"
 #include "pyrepr/load_diagnostics.hpp"
 #include "pyrepr/mapped_file.hpp"
 #include "pyrepr/unpickler.hpp"
@@ -20,21 +21,14 @@ namespace {
 
 using detail::fail;
 
-// What the first bytes say about the file.
-void check_signature(const unsigned char* head, size_t n) {
+// What the first bytes say about the file: a zip archive (true), the legacy
+// format (false), or neither (LoadError).
+bool check_signature(const unsigned char* head, size_t n) {
   if (n == 0) fail("empty file (not a torch.save archive)");
-  if (n >= 4 && std::memcmp(head, "PK\x03\x04", 4) == 0) return;
+  if (n >= 4 && std::memcmp(head, "PK\x03\x04", 4) == 0) return true;
   if (n >= 4 && std::memcmp(head, "PK\x05\x06", 4) == 0)
     fail("an empty zip archive (not a torch.save file)");
-  // The legacy format starts with a pickle of its magic number,
-  // 0x1950a86a20f9469cfc6c (serialization.py's MAGIC_NUMBER), as LONG1.
-  static const unsigned char kLegacyMagic[] = {0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46,
-                                               0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19};
-  if (n >= 2 + sizeof kLegacyMagic && head[0] == 0x80 &&
-      std::memcmp(head + 2, kLegacyMagic, sizeof kLegacyMagic) == 0)
-    fail(
-        "legacy (non-zip) torch.save format, written by PyTorch < 1.6 or with "
-        "_use_new_zipfile_serialization=False, is not supported");
+  if (detail::is_legacy_format(head, n)) return false;
   if (n >= 2 && head[0] == 0x80 && head[1] <= 5)
     fail(
         "a pickle, but not one torch.save wrote (torch.load: 'Invalid magic number; corrupt "
@@ -43,7 +37,7 @@ void check_signature(const unsigned char* head, size_t n) {
 }
 
 Object load_archive(const Storage& file) {
-  check_signature(file.data, file.nbytes);
+  if (!check_signature(file.data, file.nbytes)) return detail::load_legacy(file);
   const detail::Archive archive(file);
   if (archive.has("constants.pkl"))
     fail("a TorchScript archive (torch.jit.save), not a torch.save file");
@@ -60,7 +54,7 @@ Object load_archive(const Storage& file) {
     byteswap = order == "big";
   }
   const auto pkl = archive.get("data.pkl");
-  const detail::RecordLoader records = [&](const std::string& key) {
+  const detail::RecordLoader records = [&](const std::string& key, uint64_t, size_t) {
     const std::string name = "data/" + key;
     if (!archive.has(name)) fail("missing storage record '" + detail::printable(name) + "'");
     return detail::Record{archive.get(name), byteswap};

@@ -513,7 +513,11 @@ class TorchGlobals::Impl {
     auto typename_ = text(pid->items[0]);
     if (!typename_ || *typename_ != "storage")
       fail("unknown typename for persistent_load, expected 'storage'");
-    if (pid->items.size() != 5)
+    // The legacy format adds a sixth item, view_metadata: None unless the
+    // storage is a view of another (PyTorch before 0.4 wrote those).
+    if (pid->items.size() == 6 && pid->items[5]->kind != Kind::None)
+      fail("persistent id: storage views (a legacy file's view_metadata) are not supported");
+    if (pid->items.size() != 5 && pid->items.size() != 6)
       fail("persistent id must be ('storage', type, key, location, numel)");
     const Node* type = pid->items[1];
     if (type->kind != Kind::Global || type->fn != Fn::StorageType)
@@ -546,7 +550,7 @@ class TorchGlobals::Impl {
     int64_t nbytes;
     if (__builtin_mul_overflow(numel, static_cast<int64_t>(dtype.itemsize), &nbytes))
       fail("storage data/" + shown + ": size overflows");
-    Record rec = records_(key);
+    Record rec = records_(key, static_cast<uint64_t>(nbytes), dtype.itemsize);
     if (rec.data->nbytes < static_cast<uint64_t>(nbytes))
       fail("storage record data/" + shown + " has " + std::to_string(rec.data->nbytes) +
            " bytes but " + std::to_string(numel) + " elements of " + dtype.c10 + " need " +

@@ -47,6 +47,8 @@ class Unpickler {
     true_.flag = true;
   }
 
+  size_t position() const { return pos_; }
+
   Object run() {
     Node* result = execute();
     size_t budget = limits_.max_result_objects;
@@ -739,10 +741,12 @@ class Unpickler {
 }  // namespace
 
 Object unpickle(const char* data, size_t size, const RecordLoader& records,
-                const UnpickleLimits& limits) {
+                const UnpickleLimits& limits, size_t* end) {
   try {
     Unpickler u(reinterpret_cast<const unsigned char*>(data), size, records, limits);
-    return u.run();
+    Object result = u.run();
+    if (end) *end = u.position();
+    return result;
   } catch (const LoadError&) {
     throw;
   } catch (const std::bad_alloc&) {

@@ -29,8 +29,10 @@ struct Record {
   std::shared_ptr<const Storage> data;
   bool byteswap = false;  // the archive was written on a big-endian machine
 };
-// Returns the record "data/<key>"; throws LoadError when there is none.
-using RecordLoader = std::function<Record(const std::string& key)>;
+// Returns the record "data/<key>" of a storage of `nbytes` bytes in elements
+// of `itemsize` (the persistent id says so); throws LoadError when there is none.
+using RecordLoader =
+    std::function<Record(const std::string& key, uint64_t nbytes, size_t itemsize)>;
 
 struct UnpickleLimits {
   size_t max_objects = 5'000'000;  // objects the pickle may create
@@ -42,7 +44,9 @@ struct UnpickleLimits {
 
 // Runs the pickle program `data[0..size)` (the archive's data.pkl) and
 // converts the value it returns into an Object.
+// `end`, if given, gets the offset just after the program's STOP (the legacy
+// format writes several pickles one after another).
 Object unpickle(const char* data, size_t size, const RecordLoader& records,
-                const UnpickleLimits& limits = {});
+                const UnpickleLimits& limits = {}, size_t* end = nullptr);
 
 }  // namespace pyrepr::detail

@@ -74,6 +74,17 @@ def make_cases():
                        "od": collections.OrderedDict(a=1), "tu": (1,)},
         pickle_protocol=0)
 
+    # the legacy (non-zip) format: a pickle, then each storage's raw bytes
+    legacy_w = torch.randn(2, 3, generator=g)
+    add("legacy_format", {"w": legacy_w, "row": legacy_w[1], "v": torch.arange(6)[1:4],
+                          "p": torch.nn.Parameter(torch.ones(2)), "b": torch.tensor([True, False]),
+                          "e": torch.empty(0), "h": torch.ones(2, dtype=torch.float16),
+                          "od": collections.OrderedDict(a=torch.zeros(1)), "n": [3, "x"]},
+        _use_new_zipfile_serialization=False)
+    add("legacy_format_tensor", torch.arange(4.0).view(2, 2).t(),
+        _use_new_zipfile_serialization=False)
+    add("legacy_format_no_tensor", [1, (2.5, None)], _use_new_zipfile_serialization=False)
+
     # torch.return_types values (structseqs with their own repr), also as a
     # dict key, and containers that contain themselves ([...], {...}, (...))
     add("return_types", [torch.max(torch.tensor([[1.0, 5.0], [3.0, 2.0]]), 1),
@@ -485,8 +496,10 @@ def check_errors(ptcat, tmp):
     torch.save(torch.zeros(1).expand(2**40), huge)
     big_size = os.path.join(tmp, "big_size.pt")  # torch.load: "Overflow when unpacking long"
     torch.save(torch.Size([2**70]), big_size)
-    legacy = os.path.join(tmp, "legacy.pt")
-    torch.save(torch.ones(2), legacy, _use_new_zipfile_serialization=False)
+    legacy_cut = os.path.join(tmp, "legacy_cut.pt")  # the legacy format, its bytes cut short
+    torch.save(torch.ones(64), legacy_cut, _use_new_zipfile_serialization=False)
+    with open(legacy_cut, "r+b") as fh:
+        fh.truncate(os.path.getsize(legacy_cut) - 100)
     small_rec = os.path.join(tmp, "small_record.pt")
     write_archive(small_rec, tensor_pickle(4, (4,), (1,)), {"0": b"\0" * 8})
     beyond = os.path.join(tmp, "beyond_storage.pt")
@@ -524,7 +537,7 @@ def check_errors(ptcat, tmp):
         ("directory", [tmp], 1, "ptcat: error: "),
         ("FIFO", [fifo], 1, "ptcat: error: "),
         ("/proc file", ["/proc/self/status"], 1, "ptcat: error: "),
-        ("legacy format", [legacy], 1, "ptcat: error: "),
+        ("legacy format cut short", [legacy_cut], 1, "ptcat: error: "),
         ("empty zip", [empty_zip], 1, "ptcat: error: "),
         ("plain pickle", [plain_pickle], 1, "ptcat: error: "),
         ("huge tensor printed whole", ["--edgeitems", "0", huge], 1, "ptcat: error: "),
@@ -584,8 +597,8 @@ def check_errors(ptcat, tmp):
     for name, needle in [("storage record too small", "data/0"),
                          ("view beyond storage", "data/0"),
                          ("unknown global", "os.system"),
-                         ("legacy format", "legacy"),
                          ("FIFO", "FIFO"),
+                         ("legacy format cut short", "runs past the end of the file"),
                          ("empty zip", "an empty zip archive"),
                          ("plain pickle", "not one torch.save wrote"),
                          ("huge tensor printed whole", "can't allocate memory"),

@@ -192,7 +192,10 @@ class Files:
         self.torchscript = self.path("torchscript.pt")
         torch.jit.save(torch.jit.script(torch.nn.Linear(2, 1)), self.torchscript)
         self.legacy = self.path("legacy.pt")
-        torch.save(torch.ones(2), self.legacy, _use_new_zipfile_serialization=False)
+        # the legacy (non-zip) format, its storage bytes cut short
+        torch.save(torch.ones(64), self.legacy, _use_new_zipfile_serialization=False)
+        with open(self.legacy, "r+b") as fh:
+            fh.truncate(os.path.getsize(self.legacy) - 100)
 
         # Python values other than tensors, each with what Python prints.
         self.values = {}
@@ -323,7 +326,7 @@ def bad_file_rows(files):
         ("zip claiming 4 GB entries", files.zip_lying, "zip archive"),
         ("zip compressed with bzip2", files.zip_bzip2, "compression"),
         ("TorchScript archive", files.torchscript, "TorchScript"),
-        ("legacy torch.save format", files.legacy, "legacy"),
+        ("legacy format cut short", files.legacy, "runs past the end of the file"),
     ]
 
 

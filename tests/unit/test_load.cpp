@@ -133,7 +133,7 @@ std::string bytes_of(std::initializer_list<T> values) {
 
 Object run(const std::string& pickle, const Records& records = {},
            const pyrepr::detail::UnpickleLimits& limits = {}, bool byteswap = false) {
-  pyrepr::detail::RecordLoader loader = [&](const std::string& key) {
+  pyrepr::detail::RecordLoader loader = [&](const std::string& key, uint64_t, size_t) {
     auto it = records.find(key);
     if (it == records.end()) throw LoadError("missing storage record 'data/" + key + "'");
     pyrepr::detail::Record r;
@@ -835,10 +835,11 @@ TEST_CASE("load_bytes reads a zip archive; errors are one line naming the input"
 
   CHECK_THAT(bytes_error(""), Catch::StartsWith("<bytes>: empty file"));
   CHECK_THAT(bytes_error("hello"), Catch::Contains("no zip signature"));
-  // the legacy format's magic number, pickled; any other pickle is no torch.save file
+  // the legacy format's magic number, pickled, and nothing after it; any
+  // other pickle is no torch.save file
   CHECK_THAT(
       bytes_error(std::string("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19", 14)),
-      Catch::Contains("legacy"));
+      Catch::Contains("truncated"));
   CHECK_THAT(bytes_error(std::string("\x80\x02}q\x00.", 6)),
              Catch::Contains("a pickle, but not one torch.save wrote"));
   CHECK_THAT(bytes_error(std::string("PK\x05\x06", 4) + std::string(18, '\0')),
