@@ -143,6 +143,19 @@ def tensor_seeds(out):
             f.write(data)
 
 
+def changing_seeds(out):
+    """corpus/changing/seed/*: a few load seeds, each cut in three places,
+    before and after load (4 bytes cut point, 1 byte when, the file)."""
+    load = os.path.join(HERE, "corpus", "load", "seed")
+    for name in sorted(os.listdir(load))[:8]:
+        data = open(os.path.join(load, name), "rb").read()
+        for cut in (len(data) // 3, len(data) - 30, len(data) - 1):
+            for when in (0, 1):
+                with open(os.path.join(out, "%s_cut%d_%s" % (name, cut, "after" if when else "before")),
+                          "wb") as fh:
+                    fh.write(struct.pack("<IB", max(cut, 0), when) + data)
+
+
 def main():
     if sys.argv[1:] == ["--new-forms"]:
         if not hasattr(torch, "uint16"):
@@ -151,7 +164,8 @@ def main():
         new_form_seeds(out)
         print("load: %d seeds in %s" % (len(os.listdir(out)), out))
         return
-    for target, make in (("load", load_seeds), ("tensor", tensor_seeds)):
+    for target, make in (("load", load_seeds), ("tensor", tensor_seeds),
+                         ("changing", changing_seeds)):
         out = os.path.join(HERE, "corpus", target, "seed")
         os.makedirs(out, exist_ok=True)
         os.makedirs(os.path.join(HERE, "corpus", target, "regression"), exist_ok=True)

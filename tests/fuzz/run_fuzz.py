@@ -53,6 +53,7 @@ def main():
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--keep-corpus", action="store_true",
                     help="keep WORKDIR/corpus from earlier runs (a long fuzz goes on from it)")
+    ap.add_argument("--dict", help="a libFuzzer dictionary (tokens the mutations insert)")
     ap.add_argument("extra", nargs="*", help="more libFuzzer arguments (after --)")
     args = ap.parse_args()
 
@@ -64,6 +65,8 @@ def main():
     shutil.rmtree(artifacts, ignore_errors=True)
     os.makedirs(artifacts)
     common = [args.fuzzer, "-artifact_prefix=" + artifacts + "/"] + LIMITS + args.extra
+    if args.dict:
+        common.append("-dict=" + args.dict)
 
     if args.mode == "corpus":
         # With files (not directories) libFuzzer runs each once and stops.
