@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "lesson/chart.hpp"
+#include "lesson/param.hpp"
 #include "lesson/program.hpp"
 #include "lesson/tagger.hpp"
 #include "lesson/vocab.hpp"
@@ -44,15 +45,7 @@ using torch::Tensor;
 using lesson::prepare_sequence;
 using lesson::split;
 
-constexpr int64_t kMaxEpochs = 100000;  // --epochs
-
-// The notebook's parameters cell.
-struct Parameters {
-  uint64_t seed = 1;
-  int64_t epochs = 300;
-  bool vectorized = false;
-  bool perceptron = false;
-};
+constexpr int64_t kMaxEpochs = 100000;  // EPOCHS
 
 // %% In [2]
 // def argmax(vec): vec is (1, n); the index of its largest entry, as an int.
@@ -895,9 +888,6 @@ TORCH_MODULE(BiLSTM_CRF);
 
 class BilstmCrf : public lesson::Notebook {
  public:
-  explicit BilstmCrf(const Parameters& p)
-      : SEED(p.seed), EPOCHS(p.epochs), VECTORIZED(p.vectorized), PERCEPTRON(p.perceptron) {}
-
   // Each epoch's loss, once the cells have run (--chart).
   const std::vector<double>& loss_curve() const { return losses; }
 
@@ -917,8 +907,8 @@ class BilstmCrf : public lesson::Notebook {
   lesson::Shown cell1() {
     // %% In [1]
     // import torch, ...: the #include lines at the top of the file
-    // SEED, EPOCHS, VECTORIZED, PERCEPTRON: the flags --seed, --epochs, --vectorized,
-    // --perceptron (see lesson_main)
+    // SEED, EPOCHS, VECTORIZED, PERCEPTRON: declared once, as members (the flags --seed,
+    // --epochs, --vectorized, --perceptron)
     torch::manual_seed(SEED);
     return {};
     // %% end
@@ -1001,10 +991,16 @@ class BilstmCrf : public lesson::Notebook {
   }
 
   // Parameters (the first code cell).
-  const uint64_t SEED;
-  const int64_t EPOCHS;
-  const bool VECTORIZED;
-  const bool PERCEPTRON;
+  lesson::Seed SEED{this, 1};
+  lesson::Param<int64_t> EPOCHS{this, "EPOCHS", 300, "training epochs",
+                                CLI::Range(int64_t{0}, kMaxEpochs)};
+  lesson::Param<bool> VECTORIZED{this, "VECTORIZED", false,
+                                 "the forward algorithm and Viterbi as one matrix operation per "
+                                 "time step (VECTORIZED = True)"};
+  lesson::Param<bool> PERCEPTRON{this, "PERCEPTRON", false,
+                                 "train with the structured perceptron loss, the best Viterbi "
+                                 "path's score minus the gold path's (PERCEPTRON = True: the "
+                                 "page's exercise)"};
 
   // The notebook's variables.
   int64_t EMBEDDING_DIM = 0;
@@ -1021,27 +1017,17 @@ class BilstmCrf : public lesson::Notebook {
 }  // namespace
 
 int lesson_main(int argc, char** argv, const char* /*scenario*/) {
-  Parameters p;
   lesson::Program program("demo_bilstm_crf",
                           "The Bi-LSTM CRF of PyTorch's NLP series, trained as bilstm_crf.ipynb "
-                          "trains it, printed as its Python prints it.",
-                          p.seed);
-  CLI::App& app = program.app();
-  app.add_option("--epochs", p.epochs, "training epochs (default 300)")
-      ->check(CLI::Range(int64_t{0}, kMaxEpochs));
-  app.add_flag("--vectorized", p.vectorized,
-               "the forward algorithm and Viterbi as one matrix operation per time step "
-               "(VECTORIZED = True)");
-  app.add_flag("--perceptron", p.perceptron,
-               "train with the structured perceptron loss, the best Viterbi path's score minus "
-               "the gold path's (PERCEPTRON = True: the page's exercise)");
-  app.add_flag("--op-by-op", op_by_op_graph,
-               "train through the page's autograd graph, one node per operation, instead of "
-               "the fused forward algorithm (slower; the same numbers, bit for bit)");
+                          "trains it, printed as its Python prints it.");
+  BilstmCrf notebook;
+  program.add_flags([](CLI::App& app) {
+    app.add_flag("--op-by-op", op_by_op_graph,
+                 "train through the page's autograd graph, one node per operation, instead of "
+                 "the fused forward algorithm (slower; the same numbers, bit for bit)");
+  });
   program.add_chart_flag("draw the loss curve (each epoch's loss) into FILE.svg");
-  if (int rc = program.parse(argc, argv); rc >= 0) return rc;
-
-  BilstmCrf notebook(p);
+  if (int rc = program.parse(argc, argv, notebook); rc >= 0) return rc;
   if (int rc = program.run(notebook); rc != 0) return rc;
   return program.write_chart(
       lesson::loss_curve(notebook.loss_curve(), "bilstm_crf: the training loss"));

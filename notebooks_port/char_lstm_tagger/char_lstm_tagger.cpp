@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "lesson/chart.hpp"
+#include "lesson/param.hpp"
 #include "lesson/program.hpp"
 #include "lesson/tagger.hpp"
 #include "lesson/vocab.hpp"
@@ -39,17 +40,7 @@ namespace F = torch::nn::functional;
 using lesson::prepare_sequence;
 using lesson::split;
 
-constexpr int64_t kMaxDim = 1024;  // the --*-dim flags
-
-// The notebook's parameters cell.
-struct Parameters {
-  uint64_t seed = 1;
-  int64_t word_embedding_dim = 6;
-  int64_t char_embedding_dim = 3;
-  int64_t char_hidden_dim = 3;
-  int64_t hidden_dim = 6;
-  lesson::Training training;  // EPOCHS, LR, TUTORIAL (lesson/tagger.hpp)
-};
+constexpr int64_t kMaxDim = 1024;  // the *_DIM parameters
 
 // A Python str iterated: its characters, each a str of length 1 (the words
 // here are ASCII).
@@ -115,16 +106,6 @@ TORCH_MODULE(CharLSTMTagger);
 
 class CharTagger : public lesson::Notebook {
  public:
-  explicit CharTagger(const Parameters& p)
-      : SEED(p.seed),
-        WORD_EMBEDDING_DIM(p.word_embedding_dim),
-        CHAR_EMBEDDING_DIM(p.char_embedding_dim),
-        CHAR_HIDDEN_DIM(p.char_hidden_dim),
-        HIDDEN_DIM(p.hidden_dim),
-        EPOCHS(p.training.epochs),
-        LR(p.training.lr),
-        TUTORIAL(p.training.tutorial) {}
-
   // Each epoch's loss, once the cells have run (--chart).
   const std::vector<double>& loss_curve() const { return losses; }
 
@@ -141,7 +122,8 @@ class CharTagger : public lesson::Notebook {
   lesson::Shown cell1() {
     // %% In [1]
     // import torch, ...: the #include lines at the top of the file
-    // SEED, WORD_EMBEDDING_DIM, ...: the flags --seed, --word-embedding-dim, ... (see lesson_main)
+    // SEED, WORD_EMBEDDING_DIM, ...: declared once, as members (the flags --seed,
+    // --word-embedding-dim, ...)
     torch::manual_seed(SEED);
     // 官方教程页面上，词性标注之前先运行了 LSTM 的例子，它用掉了一些随机数；
     // TUTORIAL = True 重放这些随机数，得到页面上的数字
@@ -277,15 +259,23 @@ class CharTagger : public lesson::Notebook {
     // %% end
   }
 
-  // Parameters (the first code cell).
-  const uint64_t SEED;
-  const int64_t WORD_EMBEDDING_DIM;
-  const int64_t CHAR_EMBEDDING_DIM;
-  const int64_t CHAR_HIDDEN_DIM;
-  const int64_t HIDDEN_DIM;
-  const int64_t EPOCHS;
-  const double LR;
-  const bool TUTORIAL;
+  // Parameters (the first code cell); EPOCHS, LR and TUTORIAL are the
+  // taggers' (lesson/tagger.hpp).
+  lesson::Seed SEED{this, 1};
+  lesson::Param<int64_t> WORD_EMBEDDING_DIM{this, "WORD_EMBEDDING_DIM", 6,
+                                            "size of a word embedding x_w",
+                                            CLI::Range(int64_t{1}, kMaxDim)};
+  lesson::Param<int64_t> CHAR_EMBEDDING_DIM{this, "CHAR_EMBEDDING_DIM", 3,
+                                            "size of a character embedding",
+                                            CLI::Range(int64_t{1}, kMaxDim)};
+  lesson::Param<int64_t> CHAR_HIDDEN_DIM{this, "CHAR_HIDDEN_DIM", 3,
+                                         "size of c_w, the character LSTM's hidden state",
+                                         CLI::Range(int64_t{1}, kMaxDim)};
+  lesson::Param<int64_t> HIDDEN_DIM{this, "HIDDEN_DIM", 6, "size of the word LSTM's hidden state",
+                                    CLI::Range(int64_t{1}, kMaxDim)};
+  lesson::Epochs EPOCHS{this};
+  lesson::LearningRate LR{this};
+  lesson::Tutorial TUTORIAL{this};
 
   // The notebook's variables.
   std::function<Inputs(const std::vector<std::string>&)> prepare_inputs;
@@ -303,29 +293,13 @@ class CharTagger : public lesson::Notebook {
 }  // namespace
 
 int lesson_main(int argc, char** argv, const char* /*scenario*/) {
-  Parameters p;
   lesson::Program program(
       "demo_char_lstm_tagger",
       "The tutorial's exercise: the LSTM part-of-speech tagger with character-level features, "
-      "trained as char_lstm_tagger.ipynb trains it, printed as Jupyter shows it.",
-      p.seed);
-  CLI::App& app = program.app();
-  app.add_option("--word-embedding-dim", p.word_embedding_dim,
-                 "size of a word embedding x_w (default 6)")
-      ->check(CLI::Range(int64_t{1}, kMaxDim));
-  app.add_option("--char-embedding-dim", p.char_embedding_dim,
-                 "size of a character embedding (default 3)")
-      ->check(CLI::Range(int64_t{1}, kMaxDim));
-  app.add_option("--char-hidden-dim", p.char_hidden_dim,
-                 "size of c_w, the character LSTM's hidden state (default 3)")
-      ->check(CLI::Range(int64_t{1}, kMaxDim));
-  app.add_option("--hidden-dim", p.hidden_dim, "size of the word LSTM's hidden state (default 6)")
-      ->check(CLI::Range(int64_t{1}, kMaxDim));
-  lesson::add_training_flags(program, p.training);
-  if (int rc = program.parse(argc, argv); rc >= 0) return rc;
-  if (int rc = lesson::check_training_flags(program, p.training); rc >= 0) return rc;
-
-  CharTagger notebook(p);
+      "trained as char_lstm_tagger.ipynb trains it, printed as Jupyter shows it.");
+  CharTagger notebook;
+  program.add_chart_flag("draw the loss curve (each epoch's loss) into FILE.svg");
+  if (int rc = program.parse(argc, argv, notebook); rc >= 0) return rc;
   if (int rc = program.run(notebook); rc != 0) return rc;
   return program.write_chart(
       lesson::loss_curve(notebook.loss_curve(), "char_lstm_tagger: the training loss"));

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "lesson/param.hpp"
 #include "lesson/program.hpp"
 #include "lesson/vocab.hpp"
 #include "pyrepr/pyrepr.hpp"
@@ -74,8 +75,6 @@ Tensor target_of(const std::string& label, const lesson::Vocab& label_to_ix) {
 
 class DeepLearningBlocks : public lesson::Notebook {
  public:
-  explicit DeepLearningBlocks(uint64_t seed) : SEED(seed) {}
-
   std::vector<lesson::Cell> cells() override {
     return {
         {[this] { return cell1(); }},  {[this] { return cell2(); }},
@@ -90,7 +89,8 @@ class DeepLearningBlocks : public lesson::Notebook {
  private:
   lesson::Shown cell1() {
     // %% In [1]
-    // import torch, ...: the #include lines at the top of the file; SEED: the flag --seed
+    // import torch, ...: the #include lines at the top of the file
+    // SEED: declared once, as a member (the flag --seed)
     torch::manual_seed(SEED);
     return {};
     // %% end
@@ -217,7 +217,8 @@ class DeepLearningBlocks : public lesson::Notebook {
     // %% end
   }
 
-  const uint64_t SEED;  // the parameters cell
+  // Parameters (the first code cell).
+  lesson::Seed SEED{this, 1};
 
   // The notebook's variables.
   torch::nn::Linear affine{nullptr};
@@ -233,13 +234,11 @@ class DeepLearningBlocks : public lesson::Notebook {
 }  // namespace
 
 int lesson_main(int argc, char** argv, const char* /*scenario*/) {
-  uint64_t seed = 1;
   lesson::Program program("demo_deep_learning_blocks",
                           "Affine maps, non-linearities, softmax and a bag-of-words classifier "
                           "trained with SGD (the NLP series' second page), printed as its Python "
-                          "prints it.",
-                          seed);
-  if (int rc = program.parse(argc, argv); rc >= 0) return rc;
-  DeepLearningBlocks notebook(seed);
+                          "prints it.");
+  DeepLearningBlocks notebook;
+  if (int rc = program.parse(argc, argv, notebook); rc >= 0) return rc;
   return program.run(notebook);
 }

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "lesson/param.hpp"
 #include "lesson/program.hpp"
 #include "lesson/state_dict.hpp"
 #include "pyrepr/pyrepr.hpp"
@@ -23,26 +24,26 @@ namespace {
 using torch::Tensor;
 using HiddenState = std::tuple<Tensor, Tensor>;  // (h, c), Python's hidden tuple
 
-constexpr int64_t kMaxSize = 1024;     // --input-size, --hidden-size
-constexpr int64_t kMaxSeqLen = 10000;  // --seq-len
-
-// The notebook's parameters cell.
-struct Parameters {
-  uint64_t seed = 1;
-  int64_t input_size = 3;
-  int64_t hidden_size = 3;
-  int64_t seq_len = 5;
-  std::string weights;  // "" = None
-};
+constexpr int64_t kMaxSize = 1024;     // INPUT_SIZE, HIDDEN_SIZE
+constexpr int64_t kMaxSeqLen = 10000;  // SEQ_LEN
 
 class LstmBasics : public lesson::Notebook {
  public:
-  LstmBasics(const Parameters& p, lesson::StateDict weights)
-      : SEED(p.seed),
-        INPUT_SIZE(p.input_size),
-        HIDDEN_SIZE(p.hidden_size),
-        SEQ_LEN(p.seq_len),
-        WEIGHTS(std::move(weights)) {}
+  // --weights: reads WEIGHTS into `weights` and checks it against an LSTM of
+  // the notebook's sizes, before any cell runs (the LSTM made here for the
+  // check draws random numbers before cell 1 seeds the generator). After
+  // Program::parse: -1 to go on, or one error line and 2.
+  int read_weights(const lesson::Program& program) {
+    if (WEIGHTS->empty()) return -1;
+    try {
+      weights = lesson::read_state_dict(WEIGHTS);
+      torch::nn::LSTM check(INPUT_SIZE, HIDDEN_SIZE);
+      lesson::load_state_dict(*check, weights);
+    } catch (const std::exception& e) {
+      return program.error("--weights " + *WEIGHTS + ": " + e.what());
+    }
+    return -1;
+  }
 
   std::vector<lesson::Cell> cells() override {
     return {
@@ -55,7 +56,7 @@ class LstmBasics : public lesson::Notebook {
   lesson::Shown cell1() {
     // %% In [1]
     // import torch, torch.nn: #include <ATen/ATen.h> and <torch/nn/modules/rnn.h> (top of file)
-    // SEED, INPUT_SIZE, ...: the flags --seed, --input-size, ... (see lesson_main)
+    // SEED, INPUT_SIZE, ...: declared once, as members (the flags --seed, --input-size, ...)
     torch::manual_seed(SEED);
     return {};
     // %% end
@@ -67,7 +68,7 @@ class LstmBasics : public lesson::Notebook {
     // 第一维是序列本身，第二维是mini-batch，第三维是单个词向量的维度
     // (dim 1: the sequence, dim 2: the mini-batch, dim 3: the size of one word vector)
     lstm01 = torch::nn::LSTM(INPUT_SIZE, HIDDEN_SIZE);  // 输入三维数据，输出三维数据
-    if (!WEIGHTS.empty()) lesson::load_state_dict(*lstm01, WEIGHTS);  // 代替随机的初始权重
+    if (!WEIGHTS->empty()) lesson::load_state_dict(*lstm01, weights);  // 代替随机的初始权重
     inputs01.clear();
     for (int64_t k = 0; k < SEQ_LEN; ++k) {
       inputs01.push_back(torch::randn({1, INPUT_SIZE}));  // 模拟五个单词的句子
@@ -105,7 +106,7 @@ class LstmBasics : public lesson::Notebook {
   lesson::Shown cell5() {
     // %% In [5]
     lstm02 = torch::nn::LSTM(INPUT_SIZE, HIDDEN_SIZE);  // 输入三维数据，输出三维数据
-    if (!WEIGHTS.empty()) lesson::load_state_dict(*lstm02, WEIGHTS);  // 代替随机的初始权重
+    if (!WEIGHTS->empty()) lesson::load_state_dict(*lstm02, weights);  // 代替随机的初始权重
     std::vector<Tensor> words;  // Python's list inputs02 (C++ needs a second name)
     for (int64_t k = 0; k < SEQ_LEN; ++k) {
       words.push_back(torch::randn({1, INPUT_SIZE}));  // 模拟五个单词的句子
@@ -161,11 +162,22 @@ class LstmBasics : public lesson::Notebook {
   }
 
   // Parameters (the first code cell).
-  const uint64_t SEED;
-  const int64_t INPUT_SIZE;
-  const int64_t HIDDEN_SIZE;
-  const int64_t SEQ_LEN;
-  const lesson::StateDict WEIGHTS;  // --weights (empty = None)
+  lesson::Seed SEED{this, 1};
+  lesson::Param<int64_t> INPUT_SIZE{this, "INPUT_SIZE", 3, "size of a word vector",
+                                    CLI::Range(int64_t{1}, kMaxSize)};
+  lesson::Param<int64_t> HIDDEN_SIZE{this, "HIDDEN_SIZE", 3, "size of the hidden state",
+                                     CLI::Range(int64_t{1}, kMaxSize)};
+  lesson::Param<int64_t> SEQ_LEN{this, "SEQ_LEN", 5, "words in the sentence",
+                                 CLI::Range(int64_t{1}, kMaxSeqLen)};
+  lesson::Param<std::string> WEIGHTS{
+      this,
+      "WEIGHTS",
+      "",
+      "an LSTM state_dict saved by Python (torch.save(lstm.state_dict(), FILE)), used instead "
+      "of the random initial weights",
+      lesson::TypeName{"FILE.pt"},
+      lesson::NoneIfEmpty{}};
+  lesson::StateDict weights;  // torch.load(WEIGHTS): read_weights() reads it once
 
   // The notebook's variables.
   torch::nn::LSTM lstm01{nullptr};
@@ -194,35 +206,11 @@ int lesson_main(int argc, char** argv, const char* scenario) {
     what = "cells 5-6 of lstm_basics.ipynb: the words fed together, and both ways agree";
   }
 
-  Parameters p;
   lesson::Program program(
       which == "demo" ? "demo_lstm_basics" : "lstm_basics_" + which,
-      "PyTorch's LSTM, stepwise and batched, printed as Jupyter shows it (" + what + ").", p.seed);
-  CLI::App& app = program.app();
-  app.add_option("--input-size", p.input_size, "size of a word vector (default 3)")
-      ->check(CLI::Range(int64_t{1}, kMaxSize));
-  app.add_option("--hidden-size", p.hidden_size, "size of the hidden state (default 3)")
-      ->check(CLI::Range(int64_t{1}, kMaxSize));
-  app.add_option("--seq-len", p.seq_len, "words in the sentence (default 5)")
-      ->check(CLI::Range(int64_t{1}, kMaxSeqLen));
-  app.add_option("--weights", p.weights,
-                 "an LSTM state_dict saved by Python (torch.save(lstm.state_dict(), FILE)), "
-                 "used instead of the random initial weights")
-      ->type_name("FILE.pt");
-  if (int rc = program.parse(argc, argv); rc >= 0) return rc;
-
-  lesson::StateDict weights;
-  if (!p.weights.empty()) {
-    try {
-      // Read and checked before any cell runs (the LSTM made here for the
-      // check draws random numbers before cell 1 seeds the generator).
-      weights = lesson::read_state_dict(p.weights);
-      torch::nn::LSTM check(p.input_size, p.hidden_size);
-      lesson::load_state_dict(*check, weights);
-    } catch (const std::exception& e) {
-      return program.error("--weights " + p.weights + ": " + e.what());
-    }
-  }
-  LstmBasics notebook(p, std::move(weights));
+      "PyTorch's LSTM, stepwise and batched, printed as Jupyter shows it (" + what + ").");
+  LstmBasics notebook;
+  if (int rc = program.parse(argc, argv, notebook); rc >= 0) return rc;
+  if (int rc = notebook.read_weights(program); rc >= 0) return rc;
   return program.run(notebook, shown);
 }

@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "lesson/chart.hpp"
+#include "lesson/param.hpp"
 #include "lesson/program.hpp"
 #include "lesson/python.hpp"
 #include "pyrepr/pyrepr.hpp"
@@ -55,15 +56,6 @@ using Way =
 #ifndef LSTM_BENCHMARK_PYTHON
 #define LSTM_BENCHMARK_PYTHON "/usr/bin/python3"
 #endif
-
-// The notebook's parameters cell, and the port's own flags.
-struct Parameters {
-  uint64_t seed = 1;
-  std::string mode = "quick";
-  std::string csv = "lstm_benchmark.csv";
-  std::string python = LSTM_BENCHMARK_PYTHON;  // "" = C++ only (--no-python)
-  std::string notebook = LSTM_BENCHMARK_NOTEBOOK;
-};
 
 // One measurement: a CSV row (the notebook's dict).
 struct Row {
@@ -109,10 +101,11 @@ std::vector<Row> read_csv(const std::string& path) {
   return rows;
 }
 
-// Runs the notebook's code cells in order with /usr/bin/python3 (SEED,
-// MODE and CSV set as compare sets a parameter; lesson/python.hpp), its
-// stdout discarded; returns the rows it wrote. Throws std::runtime_error.
-std::vector<Row> run_python(const Parameters& p) {
+// Runs the notebook's code cells in order with `python` (SEED, MODE and CSV
+// set as compare sets a parameter; lesson/python.hpp), its stdout
+// discarded; returns the rows it wrote. Throws std::runtime_error.
+std::vector<Row> run_python(const std::string& python, const std::string& notebook, uint64_t seed,
+                            const std::string& mode) {
   std::string tmpl =
       (std::filesystem::temp_directory_path() / "lstm_benchmark_XXXXXX.csv").string();
   std::vector<char> name(tmpl.begin(), tmpl.end());
@@ -128,9 +121,8 @@ std::vector<Row> run_python(const Parameters& p) {
     ~Remove() { std::remove(path.c_str()); }
   } remove_csv{csv_path};
 
-  lesson::run_notebook_code(
-      p.python, p.notebook,
-      {{"SEED", std::to_string(p.seed)}, {"MODE", p.mode}, {"CSV", csv_path}});
+  lesson::run_notebook_code(python, notebook,
+                            {{"SEED", std::to_string(seed)}, {"MODE", mode}, {"CSV", csv_path}});
   return read_csv(csv_path);
 }
 
@@ -210,8 +202,17 @@ struct Grid {
 
 class LstmBenchmark : public lesson::Notebook {
  public:
-  explicit LstmBenchmark(const Parameters& p)
-      : SEED(p.seed), MODE(p.mode), CSV(p.csv), PYTHON(p.python), NOTEBOOK(p.notebook) {}
+  // Parameters (the first code cell); lesson_main's --quick and --full set MODE too.
+  lesson::Seed SEED{this, 1, "torch.manual_seed(SEED): weights and inputs"};
+  lesson::Param<std::string> MODE{
+      this, "MODE", "quick", "smoke (seconds), quick (about half a minute) or full (a few minutes)",
+      CLI::IsMember({"smoke", "quick", "full"})};
+  lesson::Param<std::string> CSV{this, "CSV", "lstm_benchmark.csv", "write the results here",
+                                 lesson::TypeName{"FILE"}};
+  // The port's own settings (lesson_main's flags): the Python that runs the
+  // notebook's code ("" = C++ only, --no-python), and that notebook.
+  std::string PYTHON = LSTM_BENCHMARK_PYTHON;
+  std::string NOTEBOOK = LSTM_BENCHMARK_NOTEBOOK;
 
   // The measurements, once the cells have run (--chart).
   const std::vector<Row>& results() const { return rows; }
@@ -227,7 +228,8 @@ class LstmBenchmark : public lesson::Notebook {
   lesson::Shown cell1() {
     // %% In [1]
     // import torch, torch.nn: #include <ATen/ATen.h> and <torch/nn/modules/rnn.h> (top of file)
-    // SEED, MODE, CSV: the flags --seed, --mode (--quick, --full), --csv (see lesson_main)
+    // SEED, MODE, CSV: declared once, as members (the flags --seed, --mode, --csv; --quick and
+    // --full set MODE too)
     torch::manual_seed(SEED);
     return {};
     // %% end
@@ -330,7 +332,7 @@ class LstmBenchmark : public lesson::Notebook {
     };
 
     grid = GRIDS.at(MODE);
-    print(fmt::format("mode {}: sizes {}, sequence lengths {}, threads {}", MODE,
+    print(fmt::format("mode {}: sizes {}, sequence lengths {}, threads {}", *MODE,
                       pyrepr::repr(grid.sizes), pyrepr::repr(grid.seq_lens),
                       pyrepr::repr(grid.threads)));
     print(
@@ -371,7 +373,7 @@ class LstmBenchmark : public lesson::Notebook {
     if (!PYTHON.empty()) {
       std::cerr << "lstm_benchmark: Python (" << PYTHON << " running the notebook's code)\n";
       started = std::chrono::steady_clock::now();
-      std::vector<Row> python_rows = run_python({SEED, MODE, CSV, PYTHON, NOTEBOOK});
+      std::vector<Row> python_rows = run_python(PYTHON, NOTEBOOK, SEED, MODE);
       print(fmt::format("Python: {} measurements in {:.1f} s ({} running {})", python_rows.size(),
                         seconds(started), PYTHON,
                         std::filesystem::path(NOTEBOOK).filename().string()));
@@ -420,18 +422,11 @@ class LstmBenchmark : public lesson::Notebook {
     f << header << '\n';
     for (const Row& r : rows) f << csv_line(r) << '\n';
     f.close();
-    if (!f) throw std::runtime_error("cannot write " + CSV);
+    if (!f) throw std::runtime_error("cannot write " + *CSV);
     print("wrote", CSV);
     return {};
     // %% end
   }
-
-  // Parameters (the first code cell) and the port's own.
-  const uint64_t SEED;
-  const std::string MODE;
-  const std::string CSV;
-  const std::string PYTHON;  // "" = C++ only
-  const std::string NOTEBOOK;
 
   // The notebook's variables and functions.
   Way stepwise, batched;
@@ -443,54 +438,52 @@ class LstmBenchmark : public lesson::Notebook {
 }  // namespace
 
 int lesson_main(int argc, char** argv, const char* /*scenario*/) {
-  Parameters p;
   lesson::Program program(
       "demo_lstm_benchmark",
       "Times an LSTM fed stepwise (one call per time step) and batched (one call per sequence) "
       "across sizes, sequence lengths and 1 and 2 threads, in C++ and in Python (the notebook "
-      "lstm_benchmark.ipynb run by " LSTM_BENCHMARK_PYTHON "); prints a table and writes a CSV.",
-      p.seed, "torch.manual_seed(SEED): weights and inputs (default 1)");
-  CLI::App& app = program.app();
-  bool quick = false, full = false, no_python = false;
-  auto* mode = app.add_option("--mode", p.mode,
-                              "smoke (seconds), quick (the default, about half a minute) or full "
-                              "(a few minutes)")
-                   ->check(CLI::IsMember({"smoke", "quick", "full"}));
-  app.add_flag("--quick", quick, "the same as --mode quick")->excludes(mode);
-  app.add_flag("--full", full, "the same as --mode full")->excludes(mode)->excludes("--quick");
-  app.add_option("--csv", p.csv, "write the results here (default lstm_benchmark.csv)")
-      ->type_name("FILE");
-  app.add_flag("--no-python", no_python, "measure C++ only");
-  app.add_option("--python", p.python,
-                 "the Python that runs the notebook's code (default " LSTM_BENCHMARK_PYTHON ")")
-      ->type_name("PATH");
-  app.add_option("--notebook", p.notebook,
-                 "the notebook whose code measures Python (default: the "
-                 "lesson's lstm_benchmark.ipynb)")
-      ->type_name("FILE.ipynb");
+      "lstm_benchmark.ipynb run by " LSTM_BENCHMARK_PYTHON "); prints a table and writes a CSV.");
+  LstmBenchmark notebook;
+  bool no_python = false;
+  program.add_flags([&](CLI::App& app) {
+    app.add_flag_callback(
+           "--quick", [&] { notebook.MODE = "quick"; }, "the same as --mode quick")
+        ->excludes("--mode");
+    app.add_flag_callback(
+           "--full", [&] { notebook.MODE = "full"; }, "the same as --mode full")
+        ->excludes("--mode")
+        ->excludes("--quick");
+    app.add_flag("--no-python", no_python, "measure C++ only");
+    app.add_option("--python", notebook.PYTHON,
+                   "the Python that runs the notebook's code (default " LSTM_BENCHMARK_PYTHON ")")
+        ->type_name("PATH");
+    app.add_option("--notebook", notebook.NOTEBOOK,
+                   "the notebook whose code measures Python (default: the "
+                   "lesson's lstm_benchmark.ipynb)")
+        ->type_name("FILE.ipynb");
+  });
   program.add_chart_flag(
       "draw the times per sequence (stepwise and batched, C++ and Python, by size) into FILE.svg");
-  if (int rc = program.parse(argc, argv); rc >= 0) return rc;
-  if (quick) p.mode = "quick";
-  if (full) p.mode = "full";
+  if (int rc = program.parse(argc, argv, notebook); rc >= 0) return rc;
 
   if (no_python) {
-    p.python.clear();
+    notebook.PYTHON.clear();
   } else {
-    if (access(p.python.c_str(), X_OK) != 0) {
-      return program.error("--python " + p.python + ": " + std::strerror(errno));
+    if (access(notebook.PYTHON.c_str(), X_OK) != 0) {
+      return program.error("--python " + notebook.PYTHON + ": " + std::strerror(errno));
     }
-    if (access(p.notebook.c_str(), R_OK) != 0) {
-      return program.error("--notebook " + p.notebook + ": " + std::strerror(errno));
+    if (access(notebook.NOTEBOOK.c_str(), R_OK) != 0) {
+      return program.error("--notebook " + notebook.NOTEBOOK + ": " + std::strerror(errno));
     }
   }
   {
     // Refuse an unwritable --csv before measuring (it is written at the end).
-    std::ofstream probe(p.csv, std::ios::app);
-    if (!probe) return program.error("--csv: cannot write " + p.csv + ": " + std::strerror(errno));
+    std::ofstream probe(*notebook.CSV, std::ios::app);
+    if (!probe) {
+      return program.error("--csv: cannot write " + *notebook.CSV + ": " + std::strerror(errno));
+    }
   }
 
-  LstmBenchmark notebook(p);
   if (int rc = program.run(notebook); rc != 0) return rc;
   return program.write_chart(time_chart(notebook.results()));
 }

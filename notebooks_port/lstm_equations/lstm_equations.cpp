@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "lesson/param.hpp"
 #include "lesson/program.hpp"
 #include "pyrepr/pyrepr.hpp"
 
@@ -51,21 +52,12 @@ using lstm_equations::lstm_step;
 using torch::Tensor;
 using HiddenState = std::tuple<Tensor, Tensor>;  // (h, c), Python's hidden tuple
 
-constexpr int64_t kMaxSize = 1024;     // --input-size, --hidden-size
-constexpr int64_t kMaxSeqLen = 10000;  // --seq-len
-
-// The notebook's parameters cell.
-struct Parameters {
-  uint64_t seed = 1;
-  int64_t input_size = 3;
-  int64_t hidden_size = 3;
-  int64_t seq_len = 5;
-};
+constexpr int64_t kMaxSize = 1024;     // INPUT_SIZE, HIDDEN_SIZE
+constexpr int64_t kMaxSeqLen = 10000;  // SEQ_LEN
 
 class LstmEquations : public lesson::Notebook {
  public:
-  explicit LstmEquations(const Parameters& p)
-      : SEED(p.seed), INPUT_SIZE(p.input_size), HIDDEN_SIZE(p.hidden_size), SEQ_LEN(p.seq_len) {
+  LstmEquations() {
     // --dump saves these after each cell that changes them
     variable("inputs", inputs);
     variable("hidden", hidden);
@@ -87,7 +79,7 @@ class LstmEquations : public lesson::Notebook {
   lesson::Shown cell1() {
     // %% In [1]
     // import torch, torch.nn: #include <ATen/ATen.h> and <torch/nn/modules/rnn.h> (top of file)
-    // SEED, INPUT_SIZE, ...: the flags --seed, --input-size, ... (see lesson_main)
+    // SEED, INPUT_SIZE, ...: declared once, as members (the flags --seed, --input-size, ...)
     torch::manual_seed(SEED);
     return {};
     // %% end
@@ -180,10 +172,13 @@ class LstmEquations : public lesson::Notebook {
   }
 
   // Parameters (the first code cell).
-  const uint64_t SEED;
-  const int64_t INPUT_SIZE;
-  const int64_t HIDDEN_SIZE;
-  const int64_t SEQ_LEN;
+  lesson::Seed SEED{this, 1};
+  lesson::Param<int64_t> INPUT_SIZE{this, "INPUT_SIZE", 3, "size of a word vector",
+                                    CLI::Range(int64_t{1}, kMaxSize)};
+  lesson::Param<int64_t> HIDDEN_SIZE{this, "HIDDEN_SIZE", 3, "size of the hidden state",
+                                     CLI::Range(int64_t{1}, kMaxSize)};
+  lesson::Param<int64_t> SEQ_LEN{this, "SEQ_LEN", 5, "words in the sentence",
+                                 CLI::Range(int64_t{1}, kMaxSeqLen)};
 
   // The notebook's variables.
   torch::nn::LSTM lstm{nullptr};
@@ -196,20 +191,11 @@ class LstmEquations : public lesson::Notebook {
 }  // namespace
 
 int lesson_main(int argc, char** argv, const char* /*scenario*/) {
-  Parameters p;
   lesson::Program program(
       "demo_lstm_equations",
       "One LSTM step from its equations (gates i, f, g, o), compared with torch::nn::LSTM in "
-      "outputs and gradients; printed as Jupyter shows lstm_equations.ipynb.",
-      p.seed);
-  CLI::App& app = program.app();
-  app.add_option("--input-size", p.input_size, "size of a word vector (default 3)")
-      ->check(CLI::Range(int64_t{1}, kMaxSize));
-  app.add_option("--hidden-size", p.hidden_size, "size of the hidden state (default 3)")
-      ->check(CLI::Range(int64_t{1}, kMaxSize));
-  app.add_option("--seq-len", p.seq_len, "words in the sentence (default 5)")
-      ->check(CLI::Range(int64_t{1}, kMaxSeqLen));
-  if (int rc = program.parse(argc, argv); rc >= 0) return rc;
-  LstmEquations notebook(p);
+      "outputs and gradients; printed as Jupyter shows lstm_equations.ipynb.");
+  LstmEquations notebook;
+  if (int rc = program.parse(argc, argv, notebook); rc >= 0) return rc;
   return program.run(notebook);
 }

@@ -18,6 +18,7 @@
 #include <tuple>
 #include <vector>
 
+#include "lesson/param.hpp"
 #include "lesson/program.hpp"
 #include "pyrepr/pyrepr.hpp"
 
@@ -31,28 +32,12 @@ using torch::nn::utils::rnn::PackedSequence;
 namespace rnn = torch::nn::utils::rnn;           // Python's torch.nn.utils.rnn
 using HiddenState = std::tuple<Tensor, Tensor>;  // (h_n, c_n)
 
-constexpr int64_t kMaxSize = 1024;    // --input-size, --hidden-size, --proj-size, --batch-size
-constexpr int64_t kMaxSeqLen = 1000;  // --seq-len
-
-// The notebook's parameters cell.
-struct Parameters {
-  uint64_t seed = 1;
-  int64_t input_size = 3;
-  int64_t hidden_size = 4;
-  int64_t proj_size = 2;
-  int64_t seq_len = 5;
-  int64_t batch_size = 2;
-};
+constexpr int64_t kMaxSize = 1024;    // INPUT_SIZE, HIDDEN_SIZE, PROJ_SIZE, BATCH_SIZE
+constexpr int64_t kMaxSeqLen = 1000;  // SEQ_LEN
 
 class LstmVariants : public lesson::Notebook {
  public:
-  explicit LstmVariants(const Parameters& p)
-      : SEED(p.seed),
-        INPUT_SIZE(p.input_size),
-        HIDDEN_SIZE(p.hidden_size),
-        PROJ_SIZE(p.proj_size),
-        SEQ_LEN(p.seq_len),
-        BATCH_SIZE(p.batch_size) {
+  LstmVariants() {
     // --dump saves these after each cell that changes them
     variable("x", x);
     variable("out", out);
@@ -71,6 +56,15 @@ class LstmVariants : public lesson::Notebook {
     variable("h_n_pk", h_n_pk);
   }
 
+  // After Program::parse: -1 to go on, or one error line and 2 (PROJ_SIZE
+  // must be below HIDDEN_SIZE; Python: ValueError("proj_size has to be
+  // smaller than hidden_size")).
+  int check_sizes(const lesson::Program& program) const {
+    if (PROJ_SIZE < HIDDEN_SIZE) return -1;
+    return program.error("--proj-size " + std::to_string(PROJ_SIZE) +
+                         ": has to be smaller than --hidden-size " + std::to_string(HIDDEN_SIZE));
+  }
+
   std::vector<lesson::Cell> cells() override {
     return {
         {[this] { return cell1(); }}, {[this] { return cell2(); }}, {[this] { return cell3(); }},
@@ -84,7 +78,7 @@ class LstmVariants : public lesson::Notebook {
     // %% In [1]
     // import torch, torch.nn, torch.nn.utils.rnn: #include <ATen/ATen.h>,
     // <torch/nn/modules/rnn.h> and <torch/nn/utils/rnn.h> (top of file)
-    // SEED, INPUT_SIZE, ...: the flags --seed, --input-size, ... (see lesson_main)
+    // SEED, INPUT_SIZE, ...: declared once, as members (the flags --seed, --input-size, ...)
     torch::manual_seed(SEED);
     return {};
     // %% end
@@ -245,12 +239,18 @@ class LstmVariants : public lesson::Notebook {
   }
 
   // Parameters (the first code cell).
-  const uint64_t SEED;
-  const int64_t INPUT_SIZE;
-  const int64_t HIDDEN_SIZE;
-  const int64_t PROJ_SIZE;
-  const int64_t SEQ_LEN;
-  const int64_t BATCH_SIZE;
+  lesson::Seed SEED{this, 1};
+  lesson::Param<int64_t> INPUT_SIZE{this, "INPUT_SIZE", 3, "size of a word vector, H_in",
+                                    CLI::Range(int64_t{1}, kMaxSize)};
+  lesson::Param<int64_t> HIDDEN_SIZE{this, "HIDDEN_SIZE", 4, "size of the hidden state, H_cell",
+                                     CLI::Range(int64_t{2}, kMaxSize)};
+  lesson::Param<int64_t> PROJ_SIZE{this, "PROJ_SIZE", 2,
+                                   "projection size in the proj_size section, below --hidden-size",
+                                   CLI::Range(int64_t{1}, kMaxSize)};
+  lesson::Param<int64_t> SEQ_LEN{this, "SEQ_LEN", 5, "words in a sentence, L",
+                                 CLI::Range(int64_t{1}, kMaxSeqLen)};
+  lesson::Param<int64_t> BATCH_SIZE{this, "BATCH_SIZE", 2, "sentences in a batch, N",
+                                    CLI::Range(int64_t{1}, kMaxSize)};
 
   // The notebook's variables (those --dump saves are registered in the constructor).
   torch::nn::LSTM lstm{nullptr};
@@ -269,31 +269,12 @@ class LstmVariants : public lesson::Notebook {
 }  // namespace
 
 int lesson_main(int argc, char** argv, const char* /*scenario*/) {
-  Parameters p;
   lesson::Program program(
       "demo_lstm_variants",
       "LSTM variants (batch_first, two layers, bidirectional, proj_size, packed sentences) and "
-      "the shapes of out, h_n, c_n; printed as Jupyter shows lstm_variants.ipynb.",
-      p.seed);
-  CLI::App& app = program.app();
-  app.add_option("--input-size", p.input_size, "size of a word vector, H_in (default 3)")
-      ->check(CLI::Range(int64_t{1}, kMaxSize));
-  app.add_option("--hidden-size", p.hidden_size, "size of the hidden state, H_cell (default 4)")
-      ->check(CLI::Range(int64_t{2}, kMaxSize));
-  app.add_option("--proj-size", p.proj_size,
-                 "projection size in the proj_size section, below --hidden-size (default 2)")
-      ->check(CLI::Range(int64_t{1}, kMaxSize));
-  app.add_option("--seq-len", p.seq_len, "words in a sentence, L (default 5)")
-      ->check(CLI::Range(int64_t{1}, kMaxSeqLen));
-  app.add_option("--batch-size", p.batch_size, "sentences in a batch, N (default 2)")
-      ->check(CLI::Range(int64_t{1}, kMaxSize));
-  if (int rc = program.parse(argc, argv); rc >= 0) return rc;
-
-  if (p.proj_size >= p.hidden_size) {
-    // Python: ValueError("proj_size has to be smaller than hidden_size")
-    return program.error("--proj-size " + std::to_string(p.proj_size) +
-                         ": has to be smaller than --hidden-size " + std::to_string(p.hidden_size));
-  }
-  LstmVariants notebook(p);
+      "the shapes of out, h_n, c_n; printed as Jupyter shows lstm_variants.ipynb.");
+  LstmVariants notebook;
+  if (int rc = program.parse(argc, argv, notebook); rc >= 0) return rc;
+  if (int rc = notebook.check_sizes(program); rc >= 0) return rc;
   return program.run(notebook);
 }

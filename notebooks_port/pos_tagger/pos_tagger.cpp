@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "lesson/chart.hpp"
+#include "lesson/param.hpp"
 #include "lesson/program.hpp"
 #include "lesson/tagger.hpp"
 #include "lesson/vocab.hpp"
@@ -37,15 +38,7 @@ namespace F = torch::nn::functional;
 using lesson::prepare_sequence;
 using lesson::split;
 
-constexpr int64_t kMaxDim = 1024;  // --embedding-dim, --hidden-dim
-
-// The notebook's parameters cell.
-struct Parameters {
-  uint64_t seed = 1;
-  int64_t embedding_dim = 6;
-  int64_t hidden_dim = 6;
-  lesson::Training training;  // EPOCHS, LR, TUTORIAL (lesson/tagger.hpp)
-};
+constexpr int64_t kMaxDim = 1024;  // EMBEDDING_DIM, HIDDEN_DIM
 
 // %% In [3]
 // nn.Module 的子类在 C++ 里是 torch::nn::Module 的子类 LSTMTaggerImpl，
@@ -84,14 +77,6 @@ TORCH_MODULE(LSTMTagger);
 
 class PosTagger : public lesson::Notebook {
  public:
-  explicit PosTagger(const Parameters& p)
-      : SEED(p.seed),
-        EMBEDDING_DIM(p.embedding_dim),
-        HIDDEN_DIM(p.hidden_dim),
-        EPOCHS(p.training.epochs),
-        LR(p.training.lr),
-        TUTORIAL(p.training.tutorial) {}
-
   // Each epoch's loss, once the cells have run (--chart).
   const std::vector<double>& loss_curve() const { return losses; }
 
@@ -108,7 +93,7 @@ class PosTagger : public lesson::Notebook {
   lesson::Shown cell1() {
     // %% In [1]
     // import torch, ...: the #include lines at the top of the file
-    // SEED, EMBEDDING_DIM, ...: the flags --seed, --embedding-dim, ... (see lesson_main)
+    // SEED, EMBEDDING_DIM, ...: declared once, as members (the flags --seed, --embedding-dim, ...)
     torch::manual_seed(SEED);
     // 官方教程页面上，词性标注之前先运行了 LSTM 的例子，它用掉了一些随机数；
     // TUTORIAL = True 重放这些随机数，得到页面上的数字
@@ -240,13 +225,16 @@ class PosTagger : public lesson::Notebook {
     // %% end
   }
 
-  // Parameters (the first code cell).
-  const uint64_t SEED;
-  const int64_t EMBEDDING_DIM;
-  const int64_t HIDDEN_DIM;
-  const int64_t EPOCHS;
-  const double LR;
-  const bool TUTORIAL;
+  // Parameters (the first code cell); EPOCHS, LR and TUTORIAL are the
+  // taggers' (lesson/tagger.hpp).
+  lesson::Seed SEED{this, 1};
+  lesson::Param<int64_t> EMBEDDING_DIM{this, "EMBEDDING_DIM", 6, "size of a word embedding",
+                                       CLI::Range(int64_t{1}, kMaxDim)};
+  lesson::Param<int64_t> HIDDEN_DIM{this, "HIDDEN_DIM", 6, "size of the LSTM's hidden state",
+                                    CLI::Range(int64_t{1}, kMaxDim)};
+  lesson::Epochs EPOCHS{this};
+  lesson::LearningRate LR{this};
+  lesson::Tutorial TUTORIAL{this};
 
   // The notebook's variables.
   lesson::TrainingData training_data;
@@ -262,21 +250,12 @@ class PosTagger : public lesson::Notebook {
 }  // namespace
 
 int lesson_main(int argc, char** argv, const char* /*scenario*/) {
-  Parameters p;
   lesson::Program program("demo_pos_tagger",
                           "The tutorial's LSTM part-of-speech tagger, trained as pos_tagger.ipynb "
-                          "trains it, printed as Jupyter shows it.",
-                          p.seed);
-  CLI::App& app = program.app();
-  app.add_option("--embedding-dim", p.embedding_dim, "size of a word embedding (default 6)")
-      ->check(CLI::Range(int64_t{1}, kMaxDim));
-  app.add_option("--hidden-dim", p.hidden_dim, "size of the LSTM's hidden state (default 6)")
-      ->check(CLI::Range(int64_t{1}, kMaxDim));
-  lesson::add_training_flags(program, p.training);
-  if (int rc = program.parse(argc, argv); rc >= 0) return rc;
-  if (int rc = lesson::check_training_flags(program, p.training); rc >= 0) return rc;
-
-  PosTagger notebook(p);
+                          "trains it, printed as Jupyter shows it.");
+  PosTagger notebook;
+  program.add_chart_flag("draw the loss curve (each epoch's loss) into FILE.svg");
+  if (int rc = program.parse(argc, argv, notebook); rc >= 0) return rc;
   if (int rc = program.run(notebook); rc != 0) return rc;
   return program.write_chart(
       lesson::loss_curve(notebook.loss_curve(), "pos_tagger: the training loss"));

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "lesson/param.hpp"
 #include "lesson/program.hpp"
 #include "pyrepr/pyrepr.hpp"
 
@@ -22,8 +23,6 @@ using torch::Tensor;
 
 class PytorchIntro : public lesson::Notebook {
  public:
-  explicit PytorchIntro(uint64_t seed) : SEED(seed) {}
-
   std::vector<lesson::Cell> cells() override {
     return {
         {[this] { return cell1(); }},  {[this] { return cell2(); }},  {[this] { return cell3(); }},
@@ -36,7 +35,8 @@ class PytorchIntro : public lesson::Notebook {
  private:
   lesson::Shown cell1() {
     // %% In [1]
-    // import torch: #include <ATen/ATen.h> (top of file); SEED: the flag --seed
+    // import torch: #include <ATen/ATen.h> (top of file)
+    // SEED: declared once, as a member (the flag --seed)
     torch::manual_seed(SEED);
     return {};
     // %% end
@@ -169,7 +169,8 @@ class PytorchIntro : public lesson::Notebook {
     // %% end
   }
 
-  const uint64_t SEED;  // the parameters cell
+  // Parameters (the first code cell).
+  lesson::Seed SEED{this, 1};
 
   // The notebook's variables.
   Tensor vector, matrix, cube, noise, a, b, top, bottom, left, right, batch;
@@ -179,12 +180,10 @@ class PytorchIntro : public lesson::Notebook {
 }  // namespace
 
 int lesson_main(int argc, char** argv, const char* /*scenario*/) {
-  uint64_t seed = 1;
   lesson::Program program("demo_pytorch_intro",
                           "Tensors and autograd, the first page of PyTorch's NLP series, printed "
-                          "as its Python prints it.",
-                          seed);
-  if (int rc = program.parse(argc, argv); rc >= 0) return rc;
-  PytorchIntro notebook(seed);
+                          "as its Python prints it.");
+  PytorchIntro notebook;
+  if (int rc = program.parse(argc, argv, notebook); rc >= 0) return rc;
   return program.run(notebook);
 }

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "lesson/chart.hpp"
+#include "lesson/param.hpp"
 #include "lesson/program.hpp"
 #include "lesson/tagger.hpp"
 #include "lesson/vocab.hpp"
@@ -46,14 +47,7 @@ using Words = std::vector<std::string>;
 // [(context, target), ...]: a list of tuples (list of str, str)
 using Examples = std::vector<std::pair<Words, std::string>>;
 
-constexpr int64_t kMaxEpochs = 100000;
-
-// The notebook's parameters cell.
-struct Parameters {
-  uint64_t seed = 1;
-  int64_t epochs = 10;
-  bool cbow = false;
-};
+constexpr int64_t kMaxEpochs = 100000;  // EPOCHS
 
 // The first `n` items of a list: Python's items[:n].
 template <class T>
@@ -109,9 +103,7 @@ TORCH_MODULE(CBOWModel);
 
 class WordEmbeddings : public lesson::Notebook {
  public:
-  explicit WordEmbeddings(const Parameters& p) : SEED(p.seed), EPOCHS(p.epochs), CBOW(p.cbow) {
-    variable("lookup_tensor", lookup_tensor);
-  }
+  WordEmbeddings() { variable("lookup_tensor", lookup_tensor); }
 
   // Each epoch's loss of the N-gram model, once the cells have run (--chart).
   const std::vector<double>& loss_curve() const { return losses; }
@@ -137,7 +129,7 @@ class WordEmbeddings : public lesson::Notebook {
   lesson::Shown cell1() {
     // %% In [1]
     // import torch, ...: the #include lines at the top of the file
-    // SEED, EPOCHS, CBOW: the flags --seed, --epochs, --cbow (see lesson_main)
+    // SEED, EPOCHS, CBOW: declared once, as members (the flags --seed, --epochs, --cbow)
     torch::manual_seed(SEED);
     return {};
     // %% end
@@ -332,9 +324,12 @@ class WordEmbeddings : public lesson::Notebook {
   }
 
   // Parameters (the first code cell).
-  const uint64_t SEED;
-  const int64_t EPOCHS;
-  const bool CBOW;
+  lesson::Seed SEED{this, 1};
+  lesson::Param<int64_t> EPOCHS{this, "EPOCHS", 10, "training epochs of the N-gram model",
+                                CLI::Range(int64_t{0}, kMaxEpochs)};
+  lesson::Param<bool> CBOW{
+      this, "CBOW", false,
+      "also train the CBOW exercise's solution and show what it predicts (CBOW = True)"};
 
   // The notebook's variables.
   int64_t CONTEXT_SIZE = 0;
@@ -361,20 +356,12 @@ class WordEmbeddings : public lesson::Notebook {
 }  // namespace
 
 int lesson_main(int argc, char** argv, const char* /*scenario*/) {
-  Parameters p;
   lesson::Program program("demo_word_embeddings",
                           "Word embeddings: nn.Embedding, an N-gram language model on Sonnet 2 and "
-                          "the CBOW data, printed as PyTorch's page prints them.",
-                          p.seed);
-  CLI::App& app = program.app();
-  app.add_option("--epochs", p.epochs, "training epochs of the N-gram model (default 10)")
-      ->check(CLI::Range(int64_t{0}, kMaxEpochs));
-  app.add_flag("--cbow", p.cbow,
-               "also train the CBOW exercise's solution and show what it predicts (CBOW = True)");
+                          "the CBOW data, printed as PyTorch's page prints them.");
+  WordEmbeddings notebook;
   program.add_chart_flag("draw the N-gram model's loss curve (each epoch's loss) into FILE.svg");
-  if (int rc = program.parse(argc, argv); rc >= 0) return rc;
-
-  WordEmbeddings notebook(p);
+  if (int rc = program.parse(argc, argv, notebook); rc >= 0) return rc;
   if (int rc = program.run(notebook); rc != 0) return rc;
   return program.write_chart(
       lesson::loss_curve(notebook.loss_curve(), "word_embeddings: the N-gram model's loss"));

@@ -42,7 +42,8 @@ struct RunOptions {
   pyrepr::Rules rules = pyrepr::built_in_rules();  // whose printing rules apply
 };
 
-class Dump;  // what --dump saves (notebook.cpp)
+class Dump;       // what --dump saves (notebook.cpp)
+class Parameter;  // a notebook parameter (lesson/param.hpp)
 
 // The base of a lesson's notebook class: its code cells, Python's print(),
 // and the notebook variables --dump saves. A cell's C++ is then only the
@@ -61,6 +62,11 @@ class Notebook {
 
   // The code cells, in order.
   virtual std::vector<Cell> cells() = 0;
+
+  // The parameters cell: the notebook's lesson::Param members, in the order
+  // declared (each registers itself; lesson/param.hpp). Program::parse adds
+  // their flags and sets them.
+  const std::vector<Parameter*>& parameters() const { return parameters_; }
 
  protected:
   // Python's print(a, b, ...): writes what pyrepr::print writes.
@@ -84,6 +90,7 @@ class Notebook {
 
  private:
   friend class Dump;
+  friend class Parameter;
   friend int run_notebook(const std::string& program, Notebook& notebook,
                           const std::vector<int>& shown, const RunOptions& options);
   struct Variable {
@@ -93,6 +100,7 @@ class Notebook {
   Dump* dump_ = nullptr;           // set by run_notebook while --dump records
   uint32_t python_hash_seed_ = 0;  // set by run_notebook
   std::vector<Variable> variables_;
+  std::vector<Parameter*> parameters_;
 };
 
 // Runs every cell in order and writes the output of the cells whose 1-based

@@ -8,24 +8,27 @@
 #include <utility>
 
 #include "lesson/chart.hpp"
+#include "lesson/param.hpp"
 
 namespace lesson {
 
 // ---------------------------------------------------------------- Program
 
-Program::Program(std::string name, const std::string& description, uint64_t& seed,
-                 const std::string& seed_help)
-    : name_(std::move(name)), app_(std::make_unique<CLI::App>(description, name_)) {
-  add_seed_flag(*app_, seed, seed_help);
-}
+Program::Program(std::string name, const std::string& description)
+    : name_(std::move(name)), app_(std::make_unique<CLI::App>(description, name_)) {}
 
 Program::~Program() = default;
 
-void Program::add_chart_flag(const std::string& help) {
-  app_->add_option("--chart", chart_, help)->type_name("FILE.svg");
+void Program::add_flags(std::function<void(CLI::App&)> add) {
+  own_flags_.push_back(std::move(add));
 }
 
-int Program::parse(int argc, char** argv) {
+void Program::add_chart_flag(const std::string& help) { chart_help_ = help; }
+
+int Program::parse(int argc, char** argv, Notebook& notebook) {
+  for (Parameter* parameter : notebook.parameters()) parameter->add_to(*app_);
+  for (const auto& add : own_flags_) add(*app_);
+  if (chart_help_) app_->add_option("--chart", chart_, *chart_help_)->type_name("FILE.svg");
   add_run_flags(*app_, options_);
   if (int rc = parse_flags(*app_, argc, argv); rc >= 0) return rc;
   return check_chart_flag(name_, chart_);  // before anything is computed
@@ -120,22 +123,6 @@ std::optional<uint64_t> parse_seed(const std::string& text) {
     return uint64_t{0} - value;                            // two's complement, as Python does
   }
   return value;
-}
-
-CLI::Option* add_seed_flag(CLI::App& app, uint64_t& seed, const std::string& help) {
-  return app
-      .add_option_function<std::string>(
-          "--seed",
-          [&seed](const std::string& text) {
-            const auto parsed = parse_seed(text);
-            if (!parsed) {
-              throw CLI::ValidationError(
-                  "--seed", "expected an integer in [-2^63, 2^64-1], got '" + text + "'");
-            }
-            seed = *parsed;
-          },
-          help)
-      ->type_name("N");
 }
 
 // ---------------------------------------------------------------- programs

@@ -1,20 +1,23 @@
 // A lesson program's command line: what every lesson's lesson_main() shares.
 //
 //   int lesson_main(int argc, char** argv, const char* scenario) {
-//     Parameters p;
-//     lesson::Program program("demo_x", "What the program shows.", p.seed);
-//     program.app().add_option("--hidden-size", p.hidden_size, "...");  // the lesson's own flags
-//     if (int rc = program.parse(argc, argv); rc >= 0) return rc;
-//     Notebook notebook(p);
+//     lesson::Program program("demo_x", "What the program shows.");
+//     Lesson notebook;  // its parameters (lesson/param.hpp) are the flags --seed, ...
+//     program.add_flags([&](CLI::App& app) {  // the lesson's own flags, if it has any
+//       app.add_flag("--op-by-op", op_by_op, "...");
+//     });
+//     if (int rc = program.parse(argc, argv, notebook); rc >= 0) return rc;
 //     return program.run(notebook);
 //   }
 //
-// Every program has --seed and the run flags (lesson/notebook.hpp):
-// --cells-json, --annotate, --dump, --torch-version, --python-version,
-// --python-hash-seed.
+// --help lists the notebook's parameters (in the order the notebook declares
+// them), the lesson's own flags, --chart, then the run flags every program
+// has (lesson/notebook.hpp): --cells-json, --annotate, --dump,
+// --torch-version, --python-version, --python-hash-seed.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -35,25 +38,29 @@ struct Chart;
 class Program {
  public:
   // `name`: what --help and the error lines call the program; `description`:
-  // --help's first line. Adds --seed, parsed by parse_seed into `seed`.
-  Program(std::string name, const std::string& description, uint64_t& seed,
-          const std::string& seed_help = "torch.manual_seed(SEED) (default 1)");
+  // --help's first line.
+  Program(std::string name, const std::string& description);
   ~Program();
   Program(const Program&) = delete;
   Program& operator=(const Program&) = delete;
 
-  // For the lesson's own flags.
-  CLI::App& app() { return *app_; }
   const std::string& name() const { return name_; }
 
-  // Adds --chart FILE.svg; `help` says what it draws. parse() refuses a path
-  // it can't write (before any cell runs); write_chart() draws into it.
+  // The lesson's own flags (not notebook parameters): parse() calls `add`
+  // with the command line after it has added the notebook's parameters, so
+  // they come after those in --help and may refer to them (excludes("--mode")).
+  void add_flags(std::function<void(CLI::App&)> add);
+
+  // Adds --chart FILE.svg (after the lesson's own flags); `help` says what it
+  // draws. parse() refuses a path it can't write (before any cell runs);
+  // write_chart() draws into it.
   void add_chart_flag(const std::string& help);
 
-  // Adds the run flags and parses the command line. Returns -1 to go on,
-  // otherwise the exit status: 0 after --help, 2 (with one error line on
-  // stderr) for bad flags or values.
-  int parse(int argc, char** argv);
+  // Adds the flags of the notebook's parameters, the lesson's own flags, and
+  // the run flags, and parses the command line into them. Returns -1 to go
+  // on, otherwise the exit status: 0 after --help, 2
+  // (with one error line on stderr) for bad flags or values.
+  int parse(int argc, char** argv, Notebook& notebook);
 
   // One line "<name>: error: <message>" on stderr; returns 2.
   int error(const std::string& message) const;
@@ -69,8 +76,10 @@ class Program {
  private:
   std::string name_;
   std::unique_ptr<CLI::App> app_;
-  RunOptions options_;
+  std::vector<std::function<void(CLI::App&)>> own_flags_;
+  std::optional<std::string> chart_help_;  // set by add_chart_flag
   std::string chart_;
+  RunOptions options_;
 };
 
 // Adds --cells-json, --annotate, --dump, --torch-version, --python-version and
@@ -86,12 +95,8 @@ int usage_error(const std::string& program, const std::string& message);
 
 // Parses a seed as Python's torch.manual_seed accepts it: an integer in
 // [-2^63, 2^64 - 1]; negative values wrap modulo 2^64. nullopt if invalid.
+// (--seed: lesson::Seed, lesson/param.hpp.)
 std::optional<uint64_t> parse_seed(const std::string& text);
-
-// Adds --seed N to `app`: the value is parsed by parse_seed into `seed` (left
-// as it is when the flag is absent); anything else is a usage error.
-CLI::Option* add_seed_flag(CLI::App& app, uint64_t& seed,
-                           const std::string& help = "torch.manual_seed(SEED) (default 1)");
 
 // The scenario a lesson program runs, from the name it was run as (argv[0]):
 // "<lesson>_<scenario>" (a link add_lesson() makes) with <scenario> one of

@@ -5,13 +5,25 @@
 #include <CLI/CLI.hpp>
 #include <cmath>
 #include <sstream>
-
-#include "lesson/program.hpp"
+#include <string>
 
 namespace lesson {
 
 namespace {
+
 constexpr int64_t kMaxEpochs = 100000;  // --epochs
+
+// --lr: a finite number >= 0 (CLI::Number has refused what is not a number).
+const CLI::Validator kFiniteNonNegative(
+    [](std::string& text) {
+      double value = 0;
+      if (CLI::detail::lexical_cast(text, value) && std::isfinite(value) && value >= 0) {
+        return std::string();
+      }
+      return std::string("expected a finite number >= 0");
+    },
+    "");
+
 }  // namespace
 
 std::vector<std::string> split(const std::string& text) {
@@ -28,24 +40,18 @@ at::Tensor prepare_sequence(const std::vector<std::string>& seq, const Vocab& to
   return at::tensor(idxs, at::kLong);
 }
 
-void add_training_flags(Program& program, Training& training) {
-  CLI::App& app = program.app();
-  app.add_option("--epochs", training.epochs, "training epochs (default 300)")
-      ->check(CLI::Range(int64_t{0}, kMaxEpochs));
-  app.add_option("--lr", training.lr, "SGD's learning rate (default 0.1)")
-      ->type_name("X")
-      ->check(CLI::Number);  // CLI11 would take an empty value as 0
-  app.add_flag("--tutorial", training.tutorial,
-               "first replay the random draws of the tutorial page's LSTM example "
-               "(TUTORIAL = True): the page's numbers");
-  program.add_chart_flag("draw the loss curve (each epoch's loss) into FILE.svg");
-}
+Epochs::Epochs(Notebook* notebook)
+    : Param<int64_t>(notebook, "EPOCHS", 300, "training epochs",
+                     CLI::Range(int64_t{0}, kMaxEpochs)) {}
 
-int check_training_flags(const Program& program, const Training& training) {
-  if (!std::isfinite(training.lr) || training.lr < 0) {
-    return program.error("--lr: expected a finite number >= 0");
-  }
-  return -1;
-}
+LearningRate::LearningRate(Notebook* notebook)
+    : Param<double>(notebook, "LR", 0.1, "SGD's learning rate", TypeName{"X"},
+                    CLI::Number,  // CLI11 would take an empty value as 0
+                    kFiniteNonNegative) {}
+
+Tutorial::Tutorial(Notebook* notebook)
+    : Param<bool>(notebook, "TUTORIAL", false,
+                  "first replay the random draws of the tutorial page's LSTM example "
+                  "(TUTORIAL = True): the page's numbers") {}
 
 }  // namespace lesson

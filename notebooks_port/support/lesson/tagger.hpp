@@ -1,5 +1,5 @@
 // What the two tagger lessons (pos_tagger, char_lstm_tagger) share: their
-// data's types, two functions of their notebooks, and the training flags.
+// data's types, two functions of their notebooks, and the training parameters.
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -9,11 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include "lesson/param.hpp"
 #include "lesson/vocab.hpp"
 
 namespace lesson {
-
-class Program;
 
 using Sentence = std::vector<std::string>;
 using Tags = std::vector<std::string>;
@@ -26,16 +25,22 @@ std::vector<std::string> split(const std::string& text);
 // a LongTensor (a missing item throws as Python raises KeyError).
 at::Tensor prepare_sequence(const std::vector<std::string>& seq, const Vocab& to_ix);
 
-// The training parameters of both notebooks' parameters cell, and the flags
-// that set them: --epochs, --lr, --tutorial, and --chart (the loss curve).
-struct Training {
-  int64_t epochs = 300;
-  double lr = 0.1;
-  bool tutorial = false;  // TUTORIAL
+// The training parameters of both notebooks' parameters cell, declared once
+// here; each notebook declares them after its own:
+//   lesson::Epochs EPOCHS{this};      // EPOCHS = 300: --epochs
+//   lesson::LearningRate LR{this};    // LR = 0.1: --lr, a finite number >= 0
+//   lesson::Tutorial TUTORIAL{this};  // TUTORIAL = False: --tutorial
+class Epochs : public Param<int64_t> {
+ public:
+  explicit Epochs(Notebook* notebook);
 };
-void add_training_flags(Program& program, Training& training);
-// After Program::parse(): -1 to go on, or one error line and 2 (--lr must be
-// a finite number >= 0).
-int check_training_flags(const Program& program, const Training& training);
+class LearningRate : public Param<double> {
+ public:
+  explicit LearningRate(Notebook* notebook);
+};
+class Tutorial : public Param<bool> {
+ public:
+  explicit Tutorial(Notebook* notebook);
+};
 
 }  // namespace lesson
