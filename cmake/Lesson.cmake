@@ -7,7 +7,8 @@
 #     [NOTEBOOK <file.ipynb>]     # default: <name>.ipynb
 #     [PARITY <config>...]        # default: "default"
 #     [NO_PARITY]                 # no parity tests: the output is not deterministic (timings)
-#     [OUTPUTS <cells.json>])     # the walk-through shows this recorded run (see below)
+#     [OUTPUTS <cells.json>]      # the walk-through shows this recorded run (see below)
+#     [PORT_DEFAULTS <NAME=VALUE>...])  # parameter defaults the port keeps different (below)
 #
 # Programs (in <build>/bin): demo_<name> runs the whole notebook (what
 # `./run demo <name>` runs); <name>_<scenario> runs the scenario's cells. They
@@ -34,10 +35,20 @@
 # recorded run (`demo_<name> --cells-json > <cells.json>`, kept in the lesson
 # folder) for a lesson whose output changes from run to run.
 #
+# Every lesson also gets unit.<name>.parameters
+# (notebooks_port/support/check_parameters.py): what `demo_<name>
+# --print-parameters` prints, the parameters the port declares
+# (lesson/param.hpp) with their defaults, must be the assignments of the
+# notebook's parameters cell, so a default can't drift from the notebook. A
+# default the port keeps different on purpose is a PORT_DEFAULTS entry
+# NAME=VALUE (the notebook's parameter set to VALUE before the comparison, as
+# compare sets one), with the reason next to it.
+#
 # The tests are registered by tests/parity (after enable_testing()), from what
 # add_lesson() records in global properties.
 function(add_lesson name)
-  cmake_parse_arguments(PARSE_ARGV 1 L "NO_PARITY" "NOTEBOOK;OUTPUTS" "SOURCES;SCENARIOS;PARITY")
+  cmake_parse_arguments(PARSE_ARGV 1 L "NO_PARITY" "NOTEBOOK;OUTPUTS"
+                        "SOURCES;SCENARIOS;PARITY;PORT_DEFAULTS")
   if(L_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "add_lesson(${name}): unknown arguments: ${L_UNPARSED_ARGUMENTS}")
   endif()
@@ -139,9 +150,11 @@ ${headings}});
   set_property(GLOBAL PROPERTY LSTM_PORT_LESSON_${name}_PROGRAMS ${programs})
   set_property(GLOBAL PROPERTY LSTM_PORT_LESSON_${name}_PARITY "${L_PARITY}")
   set_property(GLOBAL PROPERTY LSTM_PORT_LESSON_${name}_README_SOURCE "${readme_source}")
+  set_property(GLOBAL PROPERTY LSTM_PORT_LESSON_${name}_PORT_DEFAULTS "${L_PORT_DEFAULTS}")
 endfunction()
 
-# Registers the parity tests of every lesson (called from tests/parity).
+# Registers the tests of every lesson (called from tests/parity): its parity
+# tests and unit.<name>.parameters.
 function(add_lesson_parity_tests)
   get_property(lessons GLOBAL PROPERTY LSTM_PORT_LESSONS)
   foreach(name IN LISTS lessons)
@@ -170,13 +183,28 @@ function(add_lesson_parity_tests)
 
     # Under parity, --dump too: the port shows the tensors Python shows, and
     # they and the registered variables are Python's bit for bit.
+    list(GET programs 0 demo)
     if(configs)
-      list(GET programs 0 demo)
       add_test(NAME parity.${name}.dump
                COMMAND ${PYTHON_WITH_TORCH} ${PROJECT_SOURCE_DIR}/tests/parity/test_dump.py
                        ${notebook} ${demo})
       set_tests_properties(parity.${name}.dump PROPERTIES LABELS parity TIMEOUT 900)
     endif()
+
+    # The port's parameters are the notebook's parameters cell (all but the
+    # PORT_DEFAULTS).
+    get_property(port_defaults GLOBAL PROPERTY LSTM_PORT_LESSON_${name}_PORT_DEFAULTS)
+    set(default_args)
+    foreach(param IN LISTS port_defaults)
+      if(NOT param MATCHES "^[A-Za-z_][A-Za-z0-9_]*=")
+        message(FATAL_ERROR "add_lesson(${name}): PORT_DEFAULTS: expected NAME=VALUE, got ${param}")
+      endif()
+      list(APPEND default_args -p ${param})
+    endforeach()
+    add_test(NAME unit.${name}.parameters
+             COMMAND ${PYTHON_WITH_TORCH} ${PROJECT_SOURCE_DIR}/notebooks_port/support/check_parameters.py
+                     ${notebook} ${demo} ${default_args})
+    set_tests_properties(unit.${name}.parameters PROPERTIES LABELS unit TIMEOUT 300)
 
     # The walk-through README.md, if the lesson has one (README.in.md), must
     # be what notebooks_port/walkthrough.py generates from the sources now.

@@ -3,9 +3,14 @@
 #include <ATen/ATen.h>
 #include <torch/nn/modules/linear.h>
 
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "lesson/param.hpp"
 #include "lesson/program.hpp"
 #include "lesson/state_dict.hpp"
 
@@ -52,4 +57,68 @@ TEST_CASE("lesson: load_state_dict is strict, as Python's strict=True", "[lesson
   CHECK(linear->weight.scalar_type() == at::kFloat);  // converted, as copy_ does
   CHECK(at::equal(linear->weight, at::ones({3, 2})));
   CHECK(at::equal(linear->bias, at::full({3}, 2.0)));
+}
+
+namespace {
+
+// A notebook with one parameter of each kind, in the order a parameters cell has them.
+class ParamsNotebook : public lesson::Notebook {
+ public:
+  std::vector<lesson::Cell> cells() override { return {}; }
+
+  lesson::Seed SEED{this, 1};
+  lesson::Param<int64_t> EMBEDDING_DIM{this, "EMBEDDING_DIM", 6, "size",
+                                       CLI::Range(int64_t{1}, int64_t{1024})};
+  lesson::Param<double> LR{this, "LR", 0.1, "rate", lesson::TypeName{"X"}};
+  lesson::Param<bool> TUTORIAL{this, "TUTORIAL", false, "replay"};
+  lesson::Param<std::string> MODE{this, "MODE", "quick", "mode"};
+  lesson::Param<std::string> WEIGHTS{this, "WEIGHTS", "", "file", lesson::NoneIfEmpty{}};
+};
+
+std::string printed(const lesson::Notebook& notebook) {
+  std::ostringstream out;
+  lesson::print_parameters(notebook, out);
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("lesson: a parameter's flag, help and literal come from its declaration", "[lesson]") {
+  CHECK(lesson::flag_of("EMBEDDING_DIM") == "--embedding-dim");
+  CHECK(lesson::flag_of("SEED") == "--seed");
+  CHECK(lesson::flag_of("A_2_B") == "--a-2-b");
+
+  ParamsNotebook notebook;
+  REQUIRE(notebook.parameters().size() == 6);  // registered in the order declared
+  CHECK(notebook.parameters()[1]->flag() == "--embedding-dim");
+  CHECK(printed(notebook) ==
+        "SEED = 1\nEMBEDDING_DIM = 6\nLR = 0.1\nTUTORIAL = False\nMODE = 'quick'\n"
+        "WEIGHTS = None\n");
+  // Read as values.
+  CHECK(notebook.EMBEDDING_DIM * 2 == 12);
+  CHECK(*notebook.MODE == "quick");
+  CHECK(notebook.WEIGHTS->empty());
+  CHECK_FALSE(notebook.TUTORIAL);
+
+  CLI::App app;
+  for (lesson::Parameter* parameter : notebook.parameters()) parameter->add_to(app);
+  const std::string help = app.help();
+  CHECK(help.find("--seed N") != std::string::npos);
+  CHECK(help.find("torch.manual_seed(SEED) (default 1)") != std::string::npos);
+  CHECK(help.find("size (default 6)") != std::string::npos);
+  CHECK(help.find("--lr X") != std::string::npos);
+  CHECK(help.find("rate (default 0.1)") != std::string::npos);
+  CHECK(help.find("replay (default") == std::string::npos);  // a flag's help has no default
+  CHECK(help.find("file (default None)") != std::string::npos);
+
+  std::vector<std::string> args = {"--weights",  "w.pt",   "--mode", "it's",
+                                   "--tutorial", "--lr",   "2.5",    "--embedding-dim",
+                                   "7",          "--seed", "-1"};
+  std::reverse(args.begin(), args.end());  // CLI11 takes them last first
+  app.parse(args);
+  CHECK(printed(notebook) ==
+        "SEED = 18446744073709551615\nEMBEDDING_DIM = 7\nLR = 2.5\nTUTORIAL = True\n"
+        "MODE = \"it's\"\nWEIGHTS = 'w.pt'\n");
+  std::vector<std::string> bad = {"0", "--embedding-dim"};
+  CHECK_THROWS_AS(app.parse(bad), CLI::ValidationError);
 }

@@ -54,4 +54,10 @@ std::string flag_of(const std::string& name) {
   return flag;
 }
 
+void print_parameters(const Notebook& notebook, std::ostream& out) {
+  for (const Parameter* parameter : notebook.parameters()) {
+    out << parameter->name() << " = " << parameter->python_literal() << '\n';
+  }
+}
+
 }  // namespace lesson

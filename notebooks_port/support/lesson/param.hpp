@@ -29,6 +29,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -60,7 +61,7 @@ class Parameter {
 
   // Adds the flag to `app`, bound to the value (Program::parse).
   virtual CLI::Option* add_to(CLI::App& app) = 0;
-  // The value as a Python literal: 300, 0.1, True, 'quick', None.
+  // The value as a Python literal (--print-parameters): 300, 0.1, True, 'quick', None.
   virtual std::string python_literal() const = 0;
 
  protected:
@@ -156,5 +157,8 @@ class Seed : public Param<uint64_t> {
 
 // "--" + name in lower case, '_' -> '-': EMBEDDING_DIM -> --embedding-dim.
 std::string flag_of(const std::string& name);
+
+// Writes "NAME = <Python literal>", one line per parameter of `notebook`, in order.
+void print_parameters(const Notebook& notebook, std::ostream& out);
 
 }  // namespace lesson

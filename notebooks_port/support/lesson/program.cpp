@@ -30,7 +30,17 @@ int Program::parse(int argc, char** argv, Notebook& notebook) {
   for (const auto& add : own_flags_) add(*app_);
   if (chart_help_) app_->add_option("--chart", chart_, *chart_help_)->type_name("FILE.svg");
   add_run_flags(*app_, options_);
+  // Hidden (an option group without a name is left out of --help; an option
+  // of group "" would leave a blank line there): for the tests
+  // (unit.<lesson>.parameters).
+  app_->add_option_group("")->add_flag(
+      "--print-parameters", print_parameters_,
+      "print the notebook's parameters, NAME = <Python literal>, and exit");
   if (int rc = parse_flags(*app_, argc, argv); rc >= 0) return rc;
+  if (print_parameters_) {
+    print_parameters(notebook, std::cout);
+    return 0;
+  }
   return check_chart_flag(name_, chart_);  // before anything is computed
 }
 

@@ -13,7 +13,8 @@
 // --help lists the notebook's parameters (in the order the notebook declares
 // them), the lesson's own flags, --chart, then the run flags every program
 // has (lesson/notebook.hpp): --cells-json, --annotate, --dump,
-// --torch-version, --python-version, --python-hash-seed.
+// --torch-version, --python-version, --python-hash-seed; and the hidden
+// --print-parameters (each parameter as "NAME = <Python literal>", then exit).
 #pragma once
 
 #include <cstdint>
@@ -58,7 +59,7 @@ class Program {
 
   // Adds the flags of the notebook's parameters, the lesson's own flags, and
   // the run flags, and parses the command line into them. Returns -1 to go
-  // on, otherwise the exit status: 0 after --help, 2
+  // on, otherwise the exit status: 0 after --help or --print-parameters, 2
   // (with one error line on stderr) for bad flags or values.
   int parse(int argc, char** argv, Notebook& notebook);
 
@@ -80,6 +81,7 @@ class Program {
   std::optional<std::string> chart_help_;  // set by add_chart_flag
   std::string chart_;
   RunOptions options_;
+  bool print_parameters_ = false;
 };
 
 // Adds --cells-json, --annotate, --dump, --torch-version, --python-version and
