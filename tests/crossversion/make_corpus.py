@@ -65,9 +65,14 @@ def unprintable_dtype_cases():
     return cases
 
 
-def dtypes_in(obj, seen=None):
-    """The dtypes (repr names without 'torch.') of the tensors in obj."""
+def dtypes_in(obj, inside=()):
+    """The dtypes (repr names without 'torch.') of the tensors in obj (a
+    container met again inside itself is not entered again)."""
     found = set()
+    if isinstance(obj, (list, tuple, dict)):
+        if id(obj) in inside:
+            return found
+        inside = inside + (id(obj),)
     if isinstance(obj, torch.Tensor):
         found.add(str(obj.dtype).replace("torch.", ""))
         if obj.is_sparse:
@@ -81,10 +86,10 @@ def dtypes_in(obj, seen=None):
             found |= dtypes_in(obj.q_per_channel_zero_points())
     elif isinstance(obj, (list, tuple)):
         for x in obj:
-            found |= dtypes_in(x)
+            found |= dtypes_in(x, inside)
     elif isinstance(obj, dict):
         for k, v in obj.items():
-            found |= dtypes_in(k) | dtypes_in(v)
+            found |= dtypes_in(k, inside) | dtypes_in(v, inside)
     return found
 
 

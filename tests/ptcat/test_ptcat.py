@@ -523,6 +523,7 @@ def check_errors(ptcat, tmp):
         prog += b"](h" + bytes([k]) + b"h" + bytes([k]) + b"eq" + bytes([k + 1])
     write_archive(laughs, prog + b".")
 
+    torch_major = int(torch.__version__.split(".")[0])
     cases = [
         # (name, args, expected exit, stderr line must start with)
         ("missing file", [os.path.join(tmp, "nope.pt")], 1, "ptcat: error: "),
@@ -540,7 +541,6 @@ def check_errors(ptcat, tmp):
         ("legacy format cut short", [legacy_cut], 1, "ptcat: error: "),
         ("empty zip", [empty_zip], 1, "ptcat: error: "),
         ("plain pickle", [plain_pickle], 1, "ptcat: error: "),
-        ("huge tensor printed whole", ["--edgeitems", "0", huge], 1, "ptcat: error: "),
         ("huge tensor, profile full", ["--profile", "full", huge], 1, "ptcat: error: "),
         ("torch.Size beyond int64", [big_size], 1, "ptcat: error: "),
         ("storage record too small", [small_rec], 1, "ptcat: error: "),
@@ -564,6 +564,8 @@ def check_errors(ptcat, tmp):
         ("missing option value", [good, "--precision"], 2, "ptcat: error: "),
         ("no files", [], 2, "ptcat: error: "),
     ]
+    if torch_major < 2:  # 2.x prints edgeitems=0 as tensor([...], size=(N,))
+        cases.append(("huge tensor printed whole", ["--edgeitems", "0", huge], 1, "ptcat: error: "))
     messages = {}
     for name, args, want_rc, prefix in cases:
         try:
