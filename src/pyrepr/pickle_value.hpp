@@ -5,7 +5,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -84,16 +83,19 @@ std::string global_name(const Node* g);
 // Is `n` the module attribute torch.<name> (a dtype, layout or qscheme)?
 bool is_global_value(const Node* n, const char* name);
 
-// Owns every value a pickle makes, up to a limit.
+// Owns every value a pickle makes, up to a limit. Nodes live in blocks of
+// kBlock (one allocation each, addresses stable).
 class Arena {
  public:
   explicit Arena(size_t max_objects) : max_objects_(max_objects) {}
   Node* make(Kind k) {
-    if (nodes_.size() >= max_objects_)
+    if (count_ >= max_objects_)
       fail("pickle creates more than " + std::to_string(max_objects_) + " objects");
-    nodes_.emplace_back();
-    nodes_.back().kind = k;
-    return &nodes_.back();
+    if (count_ % kBlock == 0) blocks_.push_back(std::make_unique<Node[]>(kBlock));
+    Node* n = &blocks_.back()[count_ % kBlock];
+    ++count_;
+    n->kind = k;
+    return n;
   }
   Node* make_int(int64_t v) {
     Node* n = make(Kind::Int);
@@ -114,8 +116,10 @@ class Arena {
   }
 
  private:
+  static constexpr size_t kBlock = 1024;
   size_t max_objects_;
-  std::deque<Node> nodes_;
+  size_t count_ = 0;
+  std::vector<std::unique_ptr<Node[]>> blocks_;
 };
 
 // Arguments of the functions a pickle calls: one error line "<fn>: <what>

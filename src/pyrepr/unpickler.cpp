@@ -126,9 +126,9 @@ class Unpickler {
   // float(text): what strtod reads in the C locale, all of the text.
   Node* parse_float_text(const std::string& text) {
     const char* begin = text.c_str();
-    char* end = nullptr;
+    char* end = const_cast<char*>(begin);  // strtod sets it
     const double v = std::strtod(begin, &end);
-    while (end && *end && std::isspace(static_cast<unsigned char>(*end))) ++end;
+    while (*end != '\0' && std::isspace(static_cast<unsigned char>(*end))) ++end;
     if (text.empty() || end == begin || *end != '\0' || text.find('\0') != std::string::npos)
       fail("FLOAT: could not convert string to float: " + printable(text));
     Node* n = make(Kind::Float);
@@ -233,10 +233,27 @@ class Unpickler {
   }
 
   // ----- memo
-  void memo_put(uint64_t idx, const char* op) { memo_[idx] = top(op); }
+  // The memo: a vector for the indices picklers write (0, 1, 2, ... as they
+  // go: below the program's size), a map for any other.
+  void memo_put(uint64_t idx, const char* op) {
+    Node* value = top(op);
+    if (idx < memo_.size() || idx < pos_ + 1024) {
+      if (idx >= memo_.size()) memo_.resize(static_cast<size_t>(idx) + 1, nullptr);
+      Node*& slot = memo_[static_cast<size_t>(idx)];
+      if (!slot) ++memo_count_;
+      slot = value;
+      return;
+    }
+    if (memo_far_.emplace(idx, value).second)
+      ++memo_count_;
+    else
+      memo_far_[idx] = value;
+  }
   Node* memo_get(uint64_t idx) {
-    auto it = memo_.find(idx);
-    if (it == memo_.end()) fail("memo value not found at index " + std::to_string(idx));
+    if (idx < memo_.size() && memo_[static_cast<size_t>(idx)])
+      return memo_[static_cast<size_t>(idx)];
+    auto it = memo_far_.find(idx);
+    if (it == memo_far_.end()) fail("memo value not found at index " + std::to_string(idx));
     return it->second;
   }
 
@@ -420,7 +437,7 @@ class Unpickler {
           push(memo_get(le(4, "LONG_BINGET")));
           break;
         case Op::MEMOIZE:
-          memo_put(memo_.size(), "MEMOIZE");
+          memo_put(memo_count_, "MEMOIZE");  // memo[len(memo)]
           break;
         // constants and numbers
         case Op::NONE:
@@ -734,7 +751,9 @@ class Unpickler {
   Node none_, true_, false_;
   std::vector<Node*> stack_;
   std::vector<size_t> marks_;
-  std::unordered_map<uint64_t, Node*> memo_;
+  std::vector<Node*> memo_;
+  std::unordered_map<uint64_t, Node*> memo_far_;
+  size_t memo_count_ = 0;  // len(memo)
   DictKeys dict_keys_;
 };
 
