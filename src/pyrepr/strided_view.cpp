@@ -1,5 +1,7 @@
 #include "pyrepr/strided_view.hpp"
 
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -255,18 +257,51 @@ uint64_t contiguous_bytes(const StridedView& view) {
   return n;
 }
 
+// The bytes gather_summarized allocates at most: each kept element as two
+// doubles (a complex value), and each dim's kept indices. UINT64_MAX on overflow.
+uint64_t gather_bytes(const StridedView& view, bool summarize, int64_t edgeitems) {
+  uint64_t elements = 1, indices = 0;
+  for (const int64_t n : view.sizes) {
+    // the indices a dim keeps (gather_summarized): the edges when summarized, else all
+    const int64_t kept = summarize && n > 2 * edgeitems && edgeitems > 0 ? 2 * edgeitems : n;
+    if (kept <= 0) return 0;
+    if (__builtin_mul_overflow(elements, static_cast<uint64_t>(kept), &elements) ||
+        __builtin_add_overflow(indices, static_cast<uint64_t>(kept), &indices))
+      return UINT64_MAX;
+  }
+  uint64_t bytes = 0;
+  if (__builtin_mul_overflow(elements, uint64_t{16}, &bytes) ||
+      __builtin_add_overflow(bytes, indices * 8, &bytes))
+    return UINT64_MAX;
+  return bytes;
+}
+
+// This machine's memory: more than that can't be allocated.
+uint64_t physical_memory() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0) return UINT64_MAX;
+  return static_cast<uint64_t>(pages) * static_cast<uint64_t>(page);
+}
+
+[[noreturn]] void cannot_allocate(const StridedView& view) {
+  // A huge (expanded) tensor printed whole: --profile full, --edgeitems 0.
+  throw std::runtime_error("can't allocate memory: printing this tensor whole needs its " +
+                           std::to_string(contiguous_bytes(view)) +
+                           " bytes and more (Python: 'DefaultCPUAllocator: can't allocate "
+                           "memory: you tried to allocate " +
+                           std::to_string(contiguous_bytes(view)) + " bytes')");
+}
+
 }  // namespace
 
 Elements get_summarized_data(const StridedView& view, bool summarize, int64_t edgeitems) {
+  // Refused before allocating (a sanitizer's allocator aborts on such a size
+  // rather than throwing), and std::bad_alloc for what the system refuses.
+  if (gather_bytes(view, summarize, edgeitems) > physical_memory()) cannot_allocate(view);
   try {
     return gather_summarized(view, summarize, edgeitems);
   } catch (const std::bad_alloc&) {
-    // A huge (expanded) tensor printed whole: --profile full, --edgeitems 0.
-    throw std::runtime_error("can't allocate memory: printing this tensor whole needs its " +
-                             std::to_string(contiguous_bytes(view)) +
-                             " bytes and more (Python: 'DefaultCPUAllocator: can't allocate "
-                             "memory: you tried to allocate " +
-                             std::to_string(contiguous_bytes(view)) + " bytes')");
+    cannot_allocate(view);
   }
 }
 
