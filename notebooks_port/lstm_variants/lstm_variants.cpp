@@ -154,9 +154,9 @@ class LstmVariants : public lesson::Notebook {
     print("c_n_bi:", pyrepr::size_of(c_n_bi));
     // 前向在最后一步结束，反向在第一步结束 (forward ends at the last step, backward at the first)
     print("out_bi[-1, :, :HIDDEN_SIZE] equals h_n_bi[0]:",
-          torch::equal(out_bi.index({-1, Slice(), Slice(None, HIDDEN_SIZE)}), h_n_bi[0]));
+          torch::equal(out_bi.index({-1, Slice(), Slice(None, *HIDDEN_SIZE)}), h_n_bi[0]));
     print("out_bi[0, :, HIDDEN_SIZE:] equals h_n_bi[1]:",
-          torch::equal(out_bi.index({0, Slice(), Slice(HIDDEN_SIZE, None)}), h_n_bi[1]));
+          torch::equal(out_bi.index({0, Slice(), Slice(*HIDDEN_SIZE, None)}), h_n_bi[1]));
     return {};
     // %% end
   }
