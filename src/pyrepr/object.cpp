@@ -21,6 +21,7 @@
 #include "pyrepr/load.hpp"
 #include "pyrepr/mapped_file.hpp"
 #include "pyrepr/options_snapshot.hpp"
+#include "pyrepr/python_rules.hpp"
 #include "pyrepr/tensor_data.hpp"
 
 namespace pyrepr {
@@ -121,24 +122,6 @@ uint32_t decode_utf8(const std::string& s, size_t& i) {
   return cp;
 }
 
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // Backslash, the letter, then `digits` lowercase hex digits of v.
 void append_hex_escape(std::string& out, char letter, uint32_t v, int digits) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -215,7 +198,7 @@ std::string str_repr_under(const std::string& s, const PythonReprRules& rules) {
     } else if (ch < 0x7f) {
       out += static_cast<char>(ch);
     } else if (is_printable_non_ascii(ch, rules.unicode_of)) {
-      append_utf8(out, ch);
+      detail::append_utf8(out, ch);
     } else if (ch <= 0xff) {
       append_hex_escape(out, 'x', ch, 2);
     } else if (ch <= 0xffff) {

@@ -49,6 +49,10 @@ class DictKeys {
   std::unordered_map<const Node*, uint64_t> known_;  // tuples and torch.Size already keyed
 };
 
+// Appends code point `cp` to `out` as UTF-8 (a surrogate as its three bytes,
+// as the pickled strs with 'surrogatepass' hold them).
+void append_utf8(std::string& out, uint32_t cp);
+
 // str.encode('latin-1') of UTF-8 text: its code points (all < 256) as bytes;
 // fails as Python does for any other code point.
 std::string latin1_encode(const std::string& s);

@@ -139,23 +139,7 @@ class Unpickler {
   // \uXXXX and \UXXXXXXXX (after an even number of backslashes) are escapes.
   static std::string raw_unicode_escape_decode(const std::string& in) {
     std::string out;
-    auto put = [&out](uint32_t c) {
-      if (c < 0x80) {
-        out += static_cast<char>(c);
-      } else if (c < 0x800) {
-        out += static_cast<char>(0xC0 | (c >> 6));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-      } else if (c < 0x10000) {
-        out += static_cast<char>(0xE0 | (c >> 12));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-      } else {
-        out += static_cast<char>(0xF0 | (c >> 18));
-        out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-      }
-    };
+    auto put = [&out](uint32_t c) { append_utf8(out, c); };
     size_t backslashes = 0;  // the run of backslashes just before position i
     for (size_t i = 0; i < in.size(); ++i) {
       const auto b = static_cast<unsigned char>(in[i]);
