@@ -27,6 +27,7 @@ import collections
 import json
 import os
 import platform
+import random
 import re
 import statistics
 import subprocess
@@ -92,6 +93,11 @@ def state_dict(n):
     return collections.OrderedDict(('layer%d.bias' % i, torch.ones(1)) for i in range(n))
 
 
+def small_ints(n):
+    rng = random.Random(5)
+    return [rng.randrange(65536) for _ in range(n)]
+
+
 # Whole-process cases: (name, what torch.save writes, ptcat/Python print options, goal).
 # Python's side is `python3 -c 'print(torch.load(FILE))'` under the same options.
 def make_cases(large):
@@ -103,6 +109,10 @@ def make_cases(large):
         ('a state_dict of 20,000 one-element tensors', lambda: state_dict(20000), [], 10),
         ('a state_dict of 65,530 one-element tensors (65,5xx zip entries)',
          lambda: state_dict(65530), [], 10),
+        # small objects: the reader keeps a list of ints packed (goal: RSS at
+        # most 4 times the file's size)
+        ('a list of 5,000,000 ints < 65536 (a 15 MB pickle)', lambda: small_ints(5_000_000), [],
+         3),
     ]
     if large:
         cases += [
@@ -120,7 +130,7 @@ PY_OPTIONS = {'--profile': 'profile'}
 
 def whole_process(ptcat_exe, runs, large):
     """Rows (name, Python (s, RSS), ptcat (s, RSS), goal), ptcat --help first."""
-    rows = [('`ptcat --help`', None, median_measured([ptcat_exe, '--help'], runs), None)]
+    rows = [('`ptcat --help`', None, median_measured([ptcat_exe, '--help'], runs), None, 0)]
     with tempfile.TemporaryDirectory() as tmp:
         for name, make, options, goal in make_cases(large):
             path = os.path.join(tmp, 'case.pt')
@@ -136,7 +146,8 @@ def whole_process(ptcat_exe, runs, large):
             b = subprocess.run(cpp, capture_output=True, check=True).stdout
             if a != b:
                 sys.exit('compare_speed: ptcat and Python printed different bytes for ' + name)
-            rows.append((name, median_measured(py, runs), median_measured(cpp, runs), goal))
+            rows.append((name, median_measured(py, runs), median_measured(cpp, runs), goal,
+                         os.path.getsize(path)))
             os.remove(path)
     return rows
 
@@ -274,11 +285,13 @@ def main():
           f'median of {args.runs}; peak RSS):\n')
     print('| case | Python | ptcat | speed-up | goal | Python RSS | ptcat RSS |')
     print('|---|---:|---:|---:|---:|---:|---:|')
-    for name, p, c, goal in processes:
+    for name, p, c, goal, size in processes:
         if p is None:
             print(f'| {name} | — | {fmt_time(c[0])} | — | ≤ 20 ms | — | {fmt_mb(c[1])} |')
         else:
             rss_goal = ' (goal ≤ 32 MB)' if 'MB' in name or 'GB' in name else ''
+            if 'ints' in name:
+                rss_goal = f' (goal ≤ 4 × {fmt_mb(size)})'
             print(f'| {name} | {fmt_time(p[0])} | {fmt_time(c[0])} | {p[0] / c[0]:.0f}× | '
                   f'≥ {goal}× | {fmt_mb(p[1])} | {fmt_mb(c[1])}{rss_goal} |')
     if args.only == 'all':

@@ -96,6 +96,7 @@ Object load_legacy(const Storage& file) {
 
   // The keys, then each storage: its element count and bytes.
   const Object keys = in.pickle(kNoRecords);
+  if (keys.is<IntList>()) fail("a storage key of the legacy file is not a str");
   if (!keys.is<List>()) fail("the legacy file's storage keys are not a list");
   std::map<std::string, std::shared_ptr<const Storage>> records;
   for (const Object& key_object : keys.as<List>()) {

@@ -12,10 +12,12 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <iostream>
 #include <iterator>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 #include "pyrepr/load.hpp"
@@ -211,99 +213,139 @@ std::string str_repr_under(const std::string& s, const PythonReprRules& rules) {
   return out;
 }
 
-// repr() of every value in an Object tree, under one output's options.
+// repr() of every value in an Object tree, under one output's options,
+// appended to `out`; handed to `sink` in pieces when one is given.
 struct ReprVisitor {
   const PrintOptions& options;
   PythonReprRules rules;
+  fmt::memory_buffer& out;
+  const std::function<void(std::string_view)>* sink = nullptr;
+  size_t chunk = 0;
 
-  std::string repr_of(const Object& obj) const { return std::visit(*this, obj.value()); }
+  void repr_of(const Object& obj) { std::visit(*this, obj.value()); }
 
-  std::string operator()(const None&) const { return "None"; }
-  std::string operator()(bool v) const { return v ? "True" : "False"; }
-  std::string operator()(int64_t v) const { return std::to_string(v); }
-  std::string operator()(const BigInt& v) const { return v.decimal; }
-  std::string operator()(double v) const { return float_repr(v); }
-  std::string operator()(const std::string& v) const { return str_repr_under(v, rules); }
-  std::string operator()(const Bytes& v) const { return bytes_repr(v.data); }
-  std::string operator()(const TensorValue& v) const {
-    const std::string text = pyrepr::repr(*v.tensor, options);
-    return v.is_parameter ? "Parameter containing:\n" + text : text;
+  void put(std::string_view s) { out.append(s.data(), s.data() + s.size()); }
+  void put(char c) { out.push_back(c); }
+  // Between the items of a container: the text so far goes to the sink once
+  // it is a chunk long.
+  void maybe_flush() {
+    if (sink && out.size() >= chunk) {
+      (*sink)(std::string_view(out.data(), out.size()));
+      out.clear();
+    }
   }
-  std::string operator()(const Size& v) const { return size_repr(v); }
-  std::string operator()(const Global& v) const { return v.module + "." + v.name; }
+
+  void operator()(const None&) { put("None"); }
+  void operator()(bool v) { put(v ? "True" : "False"); }
+  void operator()(int64_t v) { fmt::format_to(fmt::appender(out), "{}", v); }
+  void operator()(const BigInt& v) { put(v.decimal); }
+  void operator()(double v) { put(float_repr(v)); }
+  void operator()(const std::string& v) { put(str_repr_under(v, rules)); }
+  void operator()(const Bytes& v) { put(bytes_repr(v.data)); }
+  void operator()(const TensorValue& v) {
+    if (v.is_parameter) put("Parameter containing:\n");
+    put(pyrepr::repr(*v.tensor, options));
+  }
+  void operator()(const Size& v) { put(size_repr(v)); }
+  void operator()(const Global& v) {
+    put(v.module);
+    put('.');
+    put(v.name);
+  }
   // object_repr: "<%s object at %p>" (%p: "0x" and lowercase hex digits).
-  std::string operator()(const Instance& v) const {
-    return fmt::format("<{} object at {:#x}>", v.type_name, v.address);
+  void operator()(const Instance& v) {
+    fmt::format_to(fmt::appender(out), "<{} object at {:#x}>", v.type_name, v.address);
   }
-  std::string operator()(const List& v) const { return seq_repr(v, "[", "]", false); }
-  std::string operator()(const Tuple& v) const { return seq_repr(v.items, "(", ")", true); }
-  std::string operator()(const Dict& v) const { return dict_repr(v); }
+  void operator()(const List& v) { seq_repr(v, "[", "]", false); }
+  void operator()(const IntList& v) {
+    put('[');
+    const PackedInts& ints = *v.ints;
+    for (size_t i = 0; i < ints.size(); ++i) {
+      if (i) put(", ");
+      fmt::format_to(fmt::appender(out), "{}", ints[i]);
+      maybe_flush();
+    }
+    put(']');
+  }
+  void operator()(const Tuple& v) { seq_repr(v.items, "(", ")", true); }
+  void operator()(const Dict& v) { dict_repr(v); }
   // torch/csrc/utils/structseq.cpp, returned_structseq_repr: the type, then
   // each field as name=repr on its own line.
-  std::string operator()(const StructSeq& v) const {
-    std::string out = v.type_name + "(\n";
+  void operator()(const StructSeq& v) {
+    put(v.type_name);
+    put("(\n");
     for (size_t i = 0; i < v.fields.size(); ++i) {
-      if (i) out += ",\n";
-      out += v.fields[i].first + "=" + repr_of(v.fields[i].second);
+      if (i) put(",\n");
+      put(v.fields[i].first);
+      put('=');
+      repr_of(v.fields[i].second);
     }
-    return out + ")";
+    put(')');
   }
   // Py_ReprEnter's answer to a container already being printed.
-  std::string operator()(const Recursive& v) const {
+  void operator()(const Recursive& v) {
     switch (v.of) {
       case Recursive::Of::List:
-        return "[...]";
+        return put("[...]");
       case Recursive::Of::Tuple:
-        return "(...)";
+        return put("(...)");
       case Recursive::Of::Dict:
-        return "{...}";
+        return put("{...}");
       case Recursive::Of::OrderedDict:
-        return "...";
+        return put("...");
     }
-    return "...";
   }
 
   // list_repr / tuplerepr: element reprs inserted verbatim.
-  std::string seq_repr(const std::vector<Object>& items, const char* open, const char* close,
-                       bool is_tuple) const {
-    std::string out = open;
+  void seq_repr(const std::vector<Object>& items, const char* open, const char* close,
+                bool is_tuple) {
+    put(open);
     for (size_t i = 0; i < items.size(); ++i) {
-      if (i) out += ", ";
-      out += repr_of(items[i]);
+      if (i) put(", ");
+      repr_of(items[i]);
+      maybe_flush();
     }
-    if (is_tuple && items.size() == 1) out += ',';
-    out += close;
-    return out;
+    if (is_tuple && items.size() == 1) put(',');
+    put(close);
   }
 
   // dict_repr, and odict_repr: "OrderedDict({k: v, ...})" since Python 3.12,
   // "OrderedDict([(k, v), ...])" before; "OrderedDict()" when empty.
-  std::string dict_repr(const Dict& dict) const {
-    if (dict.ordered && dict.items.empty()) return "OrderedDict()";
-    if (dict.ordered && !rules.odict_as_dict) {
-      std::string out = "OrderedDict([";
-      for (size_t i = 0; i < dict.items.size(); ++i) {
-        if (i) out += ", ";
-        out += '(';
-        out += repr_of(dict.items[i].first);
-        out += ", ";
-        out += repr_of(dict.items[i].second);
-        out += ')';
-      }
-      out += "])";
-      return out;
-    }
-    std::string out = dict.ordered ? "OrderedDict({" : "{";
+  void dict_repr(const Dict& dict) {
+    if (dict.ordered && dict.items.empty()) return put("OrderedDict()");
+    const bool as_pairs = dict.ordered && !rules.odict_as_dict;
+    put(!dict.ordered ? "{" : as_pairs ? "OrderedDict([" : "OrderedDict({");
     for (size_t i = 0; i < dict.items.size(); ++i) {
-      if (i) out += ", ";
-      out += repr_of(dict.items[i].first);
-      out += ": ";
-      out += repr_of(dict.items[i].second);
+      if (i) put(", ");
+      if (as_pairs) put('(');
+      repr_of(dict.items[i].first);
+      put(as_pairs ? ", " : ": ");
+      repr_of(dict.items[i].second);
+      if (as_pairs) put(')');
+      maybe_flush();
     }
-    out += dict.ordered ? "})" : "}";
-    return out;
+    put(!dict.ordered ? "}" : as_pairs ? "])" : "})");
   }
 };
+
+// repr(value) appended to `out` (and handed to `sink` in pieces, if given),
+// under one snapshot of the options.
+void write_repr(fmt::memory_buffer& out, const Object& value,
+                const std::function<void(std::string_view)>* sink, size_t chunk) {
+  const detail::OptionsSnapshot snapshot;  // every tensor inside prints with the same options
+  const PrintOptions& options = snapshot.options();
+  const detail::FileChangeCheck check;  // a loaded tensor's file may shrink while it prints
+  ReprVisitor{options, python_repr_rules(options.rules.python), out, sink, chunk}.repr_of(value);
+  if (check.changed()) throw LoadError(detail::file_changed_message());
+}
+
+// str(value): repr(value) but for a str, which is its own text.
+void write_str(fmt::memory_buffer& out, const Object& value,
+               const std::function<void(std::string_view)>* sink, size_t chunk) {
+  if (!value.is<std::string>()) return write_repr(out, value, sink, chunk);
+  const std::string& s = value.as<std::string>();
+  out.append(s.data(), s.data() + s.size());
+}
 
 }  // namespace
 
@@ -359,12 +401,9 @@ std::string str_repr(const std::string& s) {
 }
 
 std::string repr(const Object& obj) {
-  const detail::OptionsSnapshot snapshot;  // every tensor inside prints with the same options
-  const PrintOptions& options = snapshot.options();
-  const detail::FileChangeCheck check;  // a loaded tensor's file may shrink while it prints
-  std::string text = ReprVisitor{options, python_repr_rules(options.rules.python)}.repr_of(obj);
-  if (check.changed()) throw LoadError(detail::file_changed_message());
-  return text;
+  fmt::memory_buffer out;
+  write_repr(out, obj, nullptr, 0);
+  return fmt::to_string(out);
 }
 
 std::string str(const Object& obj) {
@@ -372,9 +411,13 @@ std::string str(const Object& obj) {
   return repr(obj);
 }
 
-void format_to(fmt::memory_buffer& out, const Object& value) {
-  const std::string text = str(value);
-  out.append(text.data(), text.data() + text.size());
+void format_to(fmt::memory_buffer& out, const Object& value) { write_str(out, value, nullptr, 0); }
+
+void format_chunks(const Object& value, const std::function<void(std::string_view)>& sink,
+                   size_t chunk) {
+  fmt::memory_buffer out;
+  write_str(out, value, &sink, chunk);
+  if (out.size()) sink(std::string_view(out.data(), out.size()));
 }
 
 namespace {

@@ -12,9 +12,12 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <iosfwd>
+#include <limits>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -70,6 +73,36 @@ struct Recursive {
   enum class Of { List, Tuple, Dict, OrderedDict } of = Of::List;
 };
 using List = std::vector<Object>;
+// The ints of a Python list whose items are all ints, packed: 4 bytes each
+// while every one fits in 32 bits, 8 bytes once one does not.
+class PackedInts {
+ public:
+  void push_back(int64_t v) {
+    if (wide_.empty() && v >= std::numeric_limits<int32_t>::min() &&
+        v <= std::numeric_limits<int32_t>::max()) {
+      narrow_.push_back(static_cast<int32_t>(v));
+      return;
+    }
+    if (wide_.empty()) {  // the first one that needs 64 bits
+      wide_.assign(narrow_.begin(), narrow_.end());
+      std::vector<int32_t>().swap(narrow_);
+    }
+    wide_.push_back(v);
+  }
+  size_t size() const { return wide_.empty() ? narrow_.size() : wide_.size(); }
+  bool empty() const { return size() == 0; }
+  int64_t operator[](size_t i) const { return wide_.empty() ? narrow_[i] : wide_[i]; }
+
+ private:
+  std::vector<int32_t> narrow_;
+  std::vector<int64_t> wide_;
+};
+// A list of ints as pyrepr::load gives it (every list whose items are all
+// ints, so that a file of millions costs a few bytes per int): prints as the
+// list it is. `ints` is never null; loaded values may share it.
+struct IntList {
+  std::shared_ptr<const PackedInts> ints;
+};
 struct Tuple {
   std::vector<Object> items;
 };
@@ -88,8 +121,9 @@ struct ObjectConverter {};
 
 class Object {
  public:
-  using Value = std::variant<None, bool, int64_t, BigInt, double, std::string, Bytes, TensorValue,
-                             Size, Global, Instance, List, Tuple, Dict, StructSeq, Recursive>;
+  using Value =
+      std::variant<None, bool, int64_t, BigInt, double, std::string, Bytes, TensorValue, Size,
+                   Global, Instance, List, IntList, Tuple, Dict, StructSeq, Recursive>;
 
   Object() : value_(None{}) {}
   Object(None v) : value_(v) {}
@@ -112,6 +146,7 @@ class Object {
   Object(Global g) : value_(std::move(g)) {}
   Object(Instance i) : value_(std::move(i)) {}
   Object(List l) : value_(std::move(l)) {}
+  Object(IntList l) : value_(std::move(l)) {}
   Object(Tuple t) : value_(std::move(t)) {}
   Object(Dict d) : value_(std::move(d)) {}
   Object(StructSeq s) : value_(std::move(s)) {}
@@ -189,6 +224,13 @@ OutputIt format_to(OutputIt out, const Object& value) {
   format_to(text, value);
   return std::copy(text.begin(), text.end(), out);
 }
+
+// The same text handed to `sink` in pieces of about `chunk` bytes, in order,
+// as it is made: a list of millions of values never exists whole in memory.
+// A LoadError (a loaded file changed while it printed) may come after some
+// pieces were handed over.
+void format_chunks(const Object& value, const std::function<void(std::string_view)>& sink,
+                   size_t chunk = size_t{1} << 16);
 
 // print(a, b, ...) to std::cout.
 void print_args(const std::vector<Object>& args, const PrintKw& kw = {});

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "pyrepr/load_diagnostics.hpp"
+#include "pyrepr/object.hpp"
 #include "pyrepr/tensor_data.hpp"
 #include "pyrepr/torch_names.hpp"
 
@@ -62,6 +63,7 @@ struct Node {
   Kind kind = Kind::None;
   bool flag = false;  // Bool: value; Dict: ordered; Tensor: is_parameter; Storage: untyped
   bool visiting = false;
+  bool fresh = false;  // Int: just made by an opcode, held by the stack alone
   Fn fn = Fn::Value;
   const DtypeName* dtype = nullptr;  // StorageType, Storage
   int64_t i = 0;                     // Int; Storage: numel
@@ -70,6 +72,9 @@ struct Node {
   std::string s;             // Str, Bytes, BigInt decimal, Global module, Storage key
   std::string name;          // Global name
   std::vector<Node*> items;  // List, Tuple; Dict: key0, value0, key1, value1, ...
+  // List: its items while they are all ints (then `items` is empty). Read a
+  // list's items with seq_size/seq_item, or unpack it first.
+  std::shared_ptr<PackedInts> packed;
   std::unique_ptr<std::unordered_map<uint64_t, size_t>> index;  // Dict: DictKeys key -> item pair
   std::shared_ptr<const TensorData> tensor;
   std::shared_ptr<const Storage> storage;
@@ -83,19 +88,33 @@ std::string global_name(const Node* g);
 // Is `n` the module attribute torch.<name> (a dtype, layout or qscheme)?
 bool is_global_value(const Node* n, const char* name);
 
-// Owns every value a pickle makes, up to a limit. Nodes live in blocks of
-// kBlock (one allocation each, addresses stable).
+// Owns every value a pickle makes, up to a limit on those alive at once.
+// Nodes live in blocks of kBlock (one allocation each, addresses stable);
+// released ones are made again first.
 class Arena {
  public:
   explicit Arena(size_t max_objects) : max_objects_(max_objects) {}
   Node* make(Kind k) {
     if (count_ >= max_objects_)
       fail("pickle creates more than " + std::to_string(max_objects_) + " objects");
-    if (count_ % kBlock == 0) blocks_.push_back(std::make_unique<Node[]>(kBlock));
-    Node* n = &blocks_.back()[count_ % kBlock];
+    Node* n = nullptr;
+    if (!free_.empty()) {
+      n = free_.back();
+      free_.pop_back();
+    } else {
+      if (used_ % kBlock == 0) blocks_.push_back(std::make_unique<Node[]>(kBlock));
+      n = &blocks_.back()[used_ % kBlock];
+      ++used_;
+    }
     ++count_;
     n->kind = k;
     return n;
+  }
+  // `n` is referenced from nowhere any more (an int packed into a list).
+  void release(Node* n) {
+    *n = Node{};
+    free_.push_back(n);
+    --count_;
   }
   Node* make_int(int64_t v) {
     Node* n = make(Kind::Int);
@@ -118,8 +137,10 @@ class Arena {
  private:
   static constexpr size_t kBlock = 1024;
   size_t max_objects_;
-  size_t count_ = 0;
+  size_t count_ = 0;  // alive
+  size_t used_ = 0;   // slots of the blocks ever made
   std::vector<std::unique_ptr<Node[]>> blocks_;
+  std::vector<Node*> free_;
 };
 
 // Arguments of the functions a pickle calls: one error line "<fn>: <what>
@@ -146,6 +167,11 @@ inline std::vector<int64_t> ints_arg(const Node* n, const char* fn, const char* 
   if (n->kind == Kind::Size) return n->dims;
   if (n->kind != Kind::Tuple && n->kind != Kind::List)
     fail(std::string(fn) + ": " + what + " must be a tuple of ints, not " + kind_name(n));
+  if (n->packed) {
+    std::vector<int64_t> v(n->packed->size());
+    for (size_t k = 0; k < v.size(); ++k) v[k] = (*n->packed)[k];
+    return v;
+  }
   std::vector<int64_t> v;
   v.reserve(n->items.size());
   for (const Node* x : n->items) v.push_back(int_arg(x, fn, what));

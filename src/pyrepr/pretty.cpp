@@ -26,6 +26,7 @@
 //  * PrettyPrinter::flush adds the absolute width returned by output() to
 //    output_width (harmless: every caller resets output_width afterwards).
 // Widths are Python's len(): code points, not bytes.
+#include <algorithm>
 #include <deque>
 #include <memory>
 #include <string>
@@ -364,6 +365,15 @@ class RepresentationPrinter : public PrettyPrinter {
   void dispatch(const Object& obj, const List& v) {
     (void)obj;
     _seq_pprinter_factory(v, "[", "]", false);
+  }
+  void dispatch(const Object& obj, const IntList& v) {  // the list it stands for
+    (void)obj;
+    size_t n = v.ints->size();  // _enumerate shows no more than max_seq_length + 1
+    if (max_seq_length > 0) n = std::min(n, static_cast<size_t>(max_seq_length) + 1);
+    List items;
+    items.reserve(n);
+    for (size_t i = 0; i < n; ++i) items.emplace_back((*v.ints)[i]);
+    _seq_pprinter_factory(items, "[", "]", false);
   }
   void dispatch(const Object& obj, const Tuple& v) {
     (void)obj;

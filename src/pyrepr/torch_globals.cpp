@@ -161,13 +161,18 @@ class TorchGlobals::Impl {
         if (args.size() == 2 && !(args[1]->kind == Kind::Dict && args[1]->items.empty()))
           fail(fn + ": unexpected extra fields");
         const size_t want = return_type_fields(callable->name)->size();
-        if (args[0]->items.size() != want)
-          fail(fn + " takes a " + std::to_string(want) + "-sequence (" +
-               std::to_string(args[0]->items.size()) + "-sequence given)");
+        const Node* values = args[0];
+        const size_t given = values->packed ? values->packed->size() : values->items.size();
+        if (given != want)
+          fail(fn + " takes a " + std::to_string(want) + "-sequence (" + std::to_string(given) +
+               "-sequence given)");
         Node* s = make(Kind::StructSeq);
         s->s = callable->s;
         s->name = callable->name;
-        s->items = args[0]->items;
+        s->items = values->items;
+        if (values->packed)  // a list of ints
+          for (size_t k = 0; k < given; ++k)
+            s->items.push_back(arena_.make_int((*values->packed)[k]));
         return s;
       }
       case Fn::GetLayout: {
@@ -404,6 +409,9 @@ class TorchGlobals::Impl {
     if (n->kind != Kind::List)
       fail(std::string(fn) + ": " + what + " must be a tensor or a list, not " + kind_name(n));
     std::vector<double> v;
+    if (n->packed)  // a list of ints
+      for (size_t k = 0; k < n->packed->size(); ++k)
+        v.push_back(static_cast<double>((*n->packed)[k]));
     for (const Node* x : n->items) v.push_back(float_arg(x, fn, what));
     floating = list_is_float;
     return v;

@@ -182,7 +182,11 @@ class Unpickler {
 
   // ----- objects
   Node* make(Kind k) { return arena_.make(k); }
-  Node* make_int(int64_t v) { return arena_.make_int(v); }
+  Node* make_int(int64_t v) {  // an opcode's int: on the stack alone, until popped
+    Node* n = arena_.make_int(v);
+    n->fresh = true;
+    return n;
+  }
   Node* make_str(std::string s, Kind k = Kind::Str) { return arena_.make_str(std::move(s), k); }
   Node* make_global(std::string module, std::string name, Fn fn) {
     return arena_.make_global(std::move(module), std::move(name), fn);
@@ -190,18 +194,25 @@ class Unpickler {
 
   // ----- the stack (with Python's marks: pops never cross the last mark)
   size_t floor() const { return marks_.empty() ? 0 : marks_.back(); }
+  // A value popped by any opcode but APPEND(S) may get a second reference,
+  // so it is no longer `fresh`.
   void push(Node* n) { stack_.push_back(n); }
-  Node* pop(const char* op) {
+  Node* pop_raw(const char* op) {
     if (stack_.size() <= floor()) fail(std::string("unpickling stack underflow in ") + op);
     Node* n = stack_.back();
     stack_.pop_back();
+    return n;
+  }
+  Node* pop(const char* op) {
+    Node* n = pop_raw(op);
+    n->fresh = false;
     return n;
   }
   Node* top(const char* op) {
     if (stack_.size() <= floor()) fail(std::string("unpickling stack underflow in ") + op);
     return stack_.back();
   }
-  std::vector<Node*> pop_mark(const char* op) {
+  std::vector<Node*> pop_mark_raw(const char* op) {
     if (marks_.empty()) fail(std::string("could not find MARK for ") + op);
     size_t m = marks_.back();
     marks_.pop_back();
@@ -209,11 +220,37 @@ class Unpickler {
     stack_.resize(m);
     return items;
   }
+  std::vector<Node*> pop_mark(const char* op) {
+    std::vector<Node*> items = pop_mark_raw(op);
+    for (Node* n : items) n->fresh = false;
+    return items;
+  }
   std::vector<Node*> pop_n(size_t k, const char* op) {
     if (stack_.size() < floor() + k) fail(std::string("unpickling stack underflow in ") + op);
     std::vector<Node*> items(stack_.end() - static_cast<std::ptrdiff_t>(k), stack_.end());
     stack_.resize(stack_.size() - k);
+    for (Node* n : items) n->fresh = false;
     return items;
+  }
+
+  // list.append(v). While a list's items are all ints they stay packed
+  // (Node::packed), and a fresh int goes back to the arena: a list of
+  // millions of ints costs 4 to 8 bytes per int.
+  void append(Node* l, Node* v) {
+    if (l->items.empty() && v->kind == Kind::Int) {
+      if (!l->packed) l->packed = std::make_shared<PackedInts>();
+      l->packed->push_back(v->i);
+      if (v->fresh) arena_.release(v);
+      return;
+    }
+    v->fresh = false;
+    if (l->packed) unpack(l);
+    l->items.push_back(v);
+  }
+  void unpack(Node* l) {
+    const std::shared_ptr<PackedInts> ints = std::move(l->packed);
+    l->items.reserve(ints->size() + 1);
+    for (size_t k = 0; k < ints->size(); ++k) l->items.push_back(arena_.make_int((*ints)[k]));
   }
 
   // ----- memo
@@ -221,6 +258,7 @@ class Unpickler {
   // go: below the program's size), a map for any other.
   void memo_put(uint64_t idx, const char* op) {
     Node* value = top(op);
+    value->fresh = false;
     if (idx < memo_.size() || idx < pos_ + 1024) {
       if (idx >= memo_.size()) memo_.resize(static_cast<size_t>(idx) + 1, nullptr);
       Node*& slot = memo_[static_cast<size_t>(idx)];
@@ -315,7 +353,12 @@ class Unpickler {
     }
     if (src->kind != Kind::List && src->kind != Kind::Tuple)
       fail("OrderedDict() argument must be a dict or a sequence of pairs");
+    if (src->packed) fail("OrderedDict() sequence elements must be pairs");  // ints
     for (const Node* pair : src->items) {
+      if (pair->packed && pair->packed->size() == 2) {  // [int, int]
+        dict_set(d, arena_.make_int((*pair->packed)[0]), arena_.make_int((*pair->packed)[1]));
+        continue;
+      }
       if ((pair->kind != Kind::List && pair->kind != Kind::Tuple) || pair->items.size() != 2)
         fail("OrderedDict() sequence elements must be pairs");
       dict_set(d, pair->items[0], pair->items[1]);
@@ -395,6 +438,7 @@ class Unpickler {
           pop_mark("POP_MARK");
           break;
         case Op::DUP:
+          top("DUP")->fresh = false;
           push(top("DUP"));
           break;
         // memo
@@ -511,17 +555,17 @@ class Unpickler {
           break;
         }
         case Op::APPEND: {
-          Node* v = pop("APPEND");
+          Node* v = pop_raw("APPEND");
           Node* l = top("APPEND");
           if (l->kind != Kind::List) fail(std::string("APPEND to a ") + kind_name(l));
-          l->items.push_back(v);
+          append(l, v);
           break;
         }
         case Op::APPENDS: {
-          auto items = pop_mark("APPENDS");
+          auto items = pop_mark_raw("APPENDS");
           Node* l = top("APPENDS");
           if (l->kind != Kind::List) fail(std::string("APPENDS to a ") + kind_name(l));
-          l->items.insert(l->items.end(), items.begin(), items.end());
+          for (Node* v : items) append(l, v);
           break;
         }
         case Op::EMPTY_TUPLE:
@@ -654,6 +698,14 @@ class Unpickler {
       fail("the loaded value has more than " + std::to_string(limits_.max_result_objects) +
            " objects");
     --budget;
+    if (n->packed) {  // an eighth of an object per int (4-8 bytes, where an Object is 72)
+      const size_t cost = n->packed->size() / 8;
+      if (cost > budget)
+        fail("the loaded value has more than " + std::to_string(limits_.max_result_objects) +
+             " objects");
+      budget -= cost;
+      return Object(IntList{n->packed});
+    }
     switch (n->kind) {
       case Kind::None:
         return Object(None{});

@@ -13,7 +13,9 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pyrepr/load.hpp"
@@ -148,17 +150,65 @@ void require_grad(pyrepr::Object& obj) {
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
-// The text print(torch.load(path)) writes; throws on failure.
-// print(torch.load(path))'s text, appended to `out`.
-void render(fmt::memory_buffer& out, const std::string& path, bool requires_grad) {
+// One file's text, kept until it is whole, so that it is written whole or
+// not at all: in memory up to kInMemory bytes, then in a temporary file (in
+// memory after all when none can be made), so that a list of millions of
+// values costs no memory for its text.
+class Spool {
+ public:
+  void write(std::string_view s) {
+    if (!file_ && !no_file_ && memory_.size() + s.size() > kInMemory) to_file();
+    if (!file_) {
+      memory_.append(s);
+      return;
+    }
+    if (std::fwrite(s.data(), 1, s.size(), file_.get()) != s.size())
+      throw std::runtime_error(std::string("cannot write a temporary file: ") +
+                               std::strerror(errno));
+  }
+  // Writes the text to `out`; false if it could not be written.
+  bool write_to(std::FILE* out) {
+    if (!file_) return std::fwrite(memory_.data(), 1, memory_.size(), out) == memory_.size();
+    if (std::fflush(file_.get()) != 0 || std::fseek(file_.get(), 0, SEEK_SET) != 0)
+      throw std::runtime_error(std::string("cannot read a temporary file: ") +
+                               std::strerror(errno));
+    std::vector<char> block(size_t{1} << 16);
+    size_t n = 0;
+    while ((n = std::fread(block.data(), 1, block.size(), file_.get())) > 0)
+      if (std::fwrite(block.data(), 1, n, out) != n) return false;
+    if (std::ferror(file_.get()))
+      throw std::runtime_error(std::string("cannot read a temporary file: ") +
+                               std::strerror(errno));
+    return true;
+  }
+
+ private:
+  static constexpr size_t kInMemory = size_t{4} << 20;
+  struct Close {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+  void to_file() {
+    file_.reset(std::tmpfile());  // deleted when closed
+    no_file_ = !file_;
+    if (no_file_) return;
+    write(memory_);
+    std::string().swap(memory_);
+  }
+  std::string memory_;
+  std::unique_ptr<std::FILE, Close> file_;
+  bool no_file_ = false;  // none could be made
+};
+
+// print(torch.load(path))'s text, written to `out`; throws on failure.
+void render(Spool& out, const std::string& path, bool requires_grad) {
   pyrepr::Object obj = pyrepr::load(path);  // its errors name the file
   if (requires_grad) require_grad(obj);
   try {
-    pyrepr::format_to(out, obj);
+    pyrepr::format_chunks(obj, [&out](std::string_view text) { out.write(text); });
   } catch (const pyrepr::LoadError& e) {  // the file shrank while its tensors printed
     throw pyrepr::LoadError(path + ": " + e.what());
   }
-  out.push_back('\n');
+  out.write("\n");
 }
 
 int run(int argc, char** argv) {
@@ -233,7 +283,7 @@ int run(int argc, char** argv) {
 
   int status = 0;
   for (const auto& path : files) {
-    fmt::memory_buffer out;  // the file's text: written whole, or not at all on an error
+    Spool out;  // the file's text: written whole, or not at all on an error
     std::string error;
     try {
       render(out, path, requires_grad);
@@ -250,7 +300,15 @@ int run(int argc, char** argv) {
     }
     // straight to stdout (CLI11 writes --help through std::cout, which stays
     // in step with stdio)
-    if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() || std::fflush(stdout) != 0) {
+    bool written = false;
+    try {
+      written = out.write_to(stdout) && std::fflush(stdout) == 0;
+    } catch (const std::exception& e) {
+      std::cerr << "ptcat: error: " << path << ": " << e.what() << "\n";
+      status = kExitFileError;
+      continue;
+    }
+    if (!written) {
       std::cerr << "ptcat: error: cannot write to stdout: " << std::strerror(errno) << "\n";
       return kExitFileError;
     }

@@ -17,6 +17,8 @@ outputs: at test time, saves a varied set of files with torch.save into a temp
   (pickle protocol 4 and 5 frames, bytes); ptcat reads it all.
 errors: bad files and bad flags: exit status, exactly one stderr line, no
   death by signal; plus a batch of mutated archives (no crash allowed).
+memory: a list of 5 million ints prints as in Python, in at most 4 times the
+  file's size of peak RSS (--rss-bound).
 
 A failure names the case and shows a unified diff of Python's and ptcat's
 output. Exit status 0 when everything passed, 1 otherwise.
@@ -101,6 +103,15 @@ def make_cases():
     rec_tuple[0].append(rec_tuple)
     add("recursive", {"l": rec_list, "d": rec_dict, "o": rec_od, "t": rec_tuple,
                       "twice": [rec_list, rec_list]})
+
+    # lists of ints, which the reader keeps packed (4 bytes an int, 8 once one
+    # needs 64 bits) until an item of another type comes
+    shared = [1, 2, 3]
+    add("int_lists", {"wide": [1, 2**40, -2**63, 3], "edges": [2**31 - 1, -2**31, 2**31, -2**31 - 1],
+                      "then_str": [1, 2, "a", 3], "then_list": [1, [2, 3], [], 4],
+                      "bools": [[True, 1], [1, True], [1.0, 1], [1, 2**70, 2]],
+                      "shared": [shared, shared, {"k": shared}], "empty": [], "long": list(range(5000)),
+                      "tuple": (1, 2, 3)})
 
     # every dtype
     add("float32", torch.randn(4, 5, generator=g))
@@ -459,6 +470,16 @@ def check_handmade(ptcat, tmp):
     # A bool storage of bytes other than 0 and 1: Python prints them True.
     case("bool_bytes", b"\x80\x02" + tensor_expr("BoolStorage", key_str, numel=4)
          + b".", {"0": bytes([0, 1, 2, 255])})
+    # Lists of ints the reader packs, reached by less usual opcodes: an int
+    # from the memo (BINPUT/BINGET) and DUP, appended more than once; a list of
+    # int pairs given to OrderedDict; torch.Size and a torch.return_types value
+    # made from a list of ints.
+    case("int_list_memo", b"\x80\x02]q\x00(K\x05q\x01h\x01h\x01K\x06e.", {})
+    case("int_list_dup", b"\x80\x02](K\x072K\x08e(K\x092e.", {})
+    case("int_pairs_to_ordereddict",
+         b"\x80\x02ccollections\nOrderedDict\n(](](K\x01K\x02e](K\x03K\x04eetR.", {})
+    case("int_list_to_size", b"\x80\x02ctorch\nSize\n(](K\x02K\x03etR.", {})
+    case("int_list_to_return_type", b"\x80\x02ctorch.return_types\nmax\n(](K\x01K\x02etR.", {})
     for name, path in cases:
         out, err = python_print(path, {}, False)
         r = run_ptcat(ptcat, [path], timeout=60)
@@ -469,6 +490,41 @@ def check_handmade(ptcat, tmp):
         else:
             fail(f"hand-made: {name}", f"exit {r.returncode}, stderr {got_err!r} "
                  f"(want {want_err!r})\n" + udiff(out or "", got))
+
+
+def check_int_list_memory(ptcat, tmp, rss_bound):
+    """The issue's 15 MB file of 5 million ints: ptcat prints what Python
+    prints and, where rss_bound is set (not under a sanitizer), its peak RSS
+    stays within 4 times the file's size."""
+    rng = random.Random(5)
+    path = os.path.join(tmp, "ints_5m.pt")
+    torch.save([rng.randrange(65536) for _ in range(5_000_000)], path)
+    out, err = python_print(path, {}, False)
+    # ptcat writes its text once it is whole, so its peak is behind it when the
+    # first byte comes; with the pipe full it waits, alive, while its VmHWM
+    # (peak RSS, its own since exec: getrusage would count this big process,
+    # which the child was forked from) is read.
+    p = subprocess.Popen([ptcat, path], stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    first = p.stdout.read(1)
+    rss = None
+    try:
+        with open(f"/proc/{p.pid}/status") as f:
+            rss = next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        pass
+    rest, stderr = p.communicate(timeout=600)
+    stdout = first + rest
+    size = os.path.getsize(path)
+    if err is not None or p.returncode != 0 or stdout.decode() != out:
+        fail("5 million ints", f"exit {p.returncode}, stderr {stderr.decode()!r}, python {err!r}, "
+             f"{len(stdout)} bytes against Python's {len(out)}")
+    elif rss_bound and (rss is None or rss > 4 * size):
+        fail("5 million ints", "no peak RSS could be read" if rss is None else
+             f"peak RSS {rss / 2**20:.1f} MiB, over 4 x the file's {size / 2**20:.1f} MiB")
+    else:
+        peak = "unchecked" if rss is None else f"{rss / 2**20:.1f} MiB"
+        print(f"ok   5 million ints: the output of Python, peak RSS {peak} for a "
+              f"{size / 2**20:.1f} MiB file", flush=True)
 
 
 def check_errors(ptcat, tmp):
@@ -692,7 +748,9 @@ def check_errors(ptcat, tmp):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ptcat", required=True)
-    ap.add_argument("--part", choices=["outputs", "errors", "all"], default="all")
+    ap.add_argument("--part", choices=["outputs", "errors", "memory", "all"], default="all")
+    ap.add_argument("--rss-bound", action="store_true",
+                    help="memory: check the peak RSS too (not under a sanitizer)")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="ptcat_test_")
@@ -702,6 +760,8 @@ def main():
         if args.part in ("errors", "all"):
             check_errors(args.ptcat, tmp)
             check_handmade(args.ptcat, tmp)
+        if args.part in ("memory", "all"):
+            check_int_list_memory(args.ptcat, tmp, args.rss_bound)
     finally:
         if args.keep:
             print(f"files kept in {tmp}")

@@ -294,8 +294,10 @@ TEST_CASE("containers, OrderedDict, memo references", "[load]") {
                           .done());
   const auto& outer = shared.as<pyrepr::List>();
   REQUIRE(outer.size() == 2);
-  CHECK(outer[0].as<pyrepr::List>().size() == 1);
-  CHECK(outer[1].as<pyrepr::List>().size() == 1);
+  // a list of ints loads packed, as an IntList; a memo reference shares it
+  CHECK(outer[0].as<pyrepr::IntList>().ints->size() == 1);
+  CHECK((*outer[0].as<pyrepr::IntList>().ints)[0] == 7);
+  CHECK(outer[0].as<pyrepr::IntList>().ints == outer[1].as<pyrepr::IntList>().ints);
 
   // Equal keys (1 == True) collapse: first key kept, last value wins.
   Object dup = run(P().op('}').int1(1).str("a").op('s').op(0x88).str("b").op('s').done());

@@ -425,3 +425,49 @@ TEST_CASE("torch.return_types and containers that contain themselves", "[object]
   CHECK(pretty(Object(o)) == "OrderedDict([('a', 1), ('me', OrderedDict(...))])");
   CHECK(repr(Object(pyrepr::Tuple{{Object(List{pyrepr::Recursive{Of::Tuple}})}})) == "([(...)],)");
 }
+
+TEST_CASE("an IntList prints as the list of ints it stands for", "[object]") {
+  // Python: repr([7, -2**31, 2**31 - 1, 2**40, -2**63]) and its pretty()
+  auto ints = std::make_shared<pyrepr::PackedInts>();
+  for (const int64_t v : {int64_t{7}, int64_t{-2147483648LL}, int64_t{2147483647LL}})
+    ints->push_back(v);
+  CHECK(ints->size() == 3);
+  CHECK((*ints)[1] == -2147483648LL);
+  ints->push_back(int64_t{1} << 40);  // 64 bits from here on: the values stay
+  ints->push_back(INT64_MIN);
+  CHECK(ints->size() == 5);
+  CHECK((*ints)[0] == 7);
+  CHECK((*ints)[3] == (int64_t{1} << 40));
+  const pyrepr::Object packed(pyrepr::IntList{ints});
+  const std::string want = "[7, -2147483648, 2147483647, 1099511627776, -9223372036854775808]";
+  CHECK(pyrepr::repr(packed) == want);
+  CHECK(pyrepr::repr(pyrepr::Object(pyrepr::List{pyrepr::Object(pyrepr::IntList{ints})})) ==
+        "[" + want + "]");
+  CHECK(pyrepr::pretty(packed) == want);
+  CHECK(pyrepr::repr(pyrepr::Object(pyrepr::IntList{std::make_shared<pyrepr::PackedInts>()})) ==
+        "[]");
+}
+
+TEST_CASE("format_chunks hands print's text over in pieces of about the size asked", "[object]") {
+  auto ints = std::make_shared<pyrepr::PackedInts>();
+  for (int64_t v = 0; v < 100000; ++v) ints->push_back(v * 7919 % 65536);
+  pyrepr::List items;
+  for (int64_t v = 0; v < 3000; ++v) items.emplace_back(std::to_string(v));
+  const pyrepr::Object obj(
+      pyrepr::Dict{{{pyrepr::Object("ints"), pyrepr::Object(pyrepr::IntList{ints})},
+                    {pyrepr::Object("strs"), pyrepr::Object(items)}}});
+  std::string whole;
+  size_t pieces = 0;
+  size_t largest = 0;
+  pyrepr::format_chunks(
+      obj,
+      [&](std::string_view piece) {
+        whole.append(piece);
+        ++pieces;
+        largest = std::max(largest, piece.size());
+      },
+      4096);
+  CHECK(whole == pyrepr::str(obj));
+  CHECK(pieces > whole.size() / 4200);  // a piece ends at the first item boundary past 4096
+  CHECK(largest < 4096 + 32);
+}
