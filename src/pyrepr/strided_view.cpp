@@ -67,6 +67,8 @@ size_t element_size(ElementType type) {
     case ElementType::Bool:
     case ElementType::UInt8:
     case ElementType::Int8:
+    case ElementType::UInt4x2:  // a byte holds several: bounds computed with 1 are safe
+    case ElementType::UInt2x4:
     case ElementType::Float8_e5m2:
     case ElementType::Float8_e4m3fn:
     case ElementType::Float8_e5m2fnuz:
@@ -143,6 +145,8 @@ ValueKind value_kind(ElementType type) {
     case ElementType::UInt32:
     case ElementType::Int64:
     case ElementType::UInt64:
+    case ElementType::UInt4x2:
+    case ElementType::UInt2x4:
       return ValueKind::Integral;
     case ElementType::Complex32:
     case ElementType::BComplex32:
@@ -356,12 +360,21 @@ Elements gather_summarized(const StridedView& view, bool summarize, int64_t edge
   }
   const auto* base = static_cast<const unsigned char*>(view.data);
   const auto itemsize = static_cast<int64_t>(element_size(view.type));
+  const int bits = view.type == ElementType::UInt4x2   ? 4
+                   : view.type == ElementType::UInt2x4 ? 2
+                                                       : 8;
+  const int64_t per_byte = 8 / bits;
   // An odometer over the kept indices, last dim fastest.
   std::vector<size_t> at(dims, 0);
   for (size_t k = 0; k < total; ++k) {
     int64_t offset = 0;
     for (size_t d = 0; d < dims; ++d) offset += keep[d][at[d]] * view.strides[d];
-    store_value(el, k, view.type, base + offset * itemsize);
+    if (bits < 8) {  // element `offset` of a sub-byte type: its bits of its byte
+      const unsigned byte = base[offset / per_byte];
+      el.ints[k] = (byte >> ((offset % per_byte) * bits)) & ((1U << bits) - 1);
+    } else {
+      store_value(el, k, view.type, base + offset * itemsize);
+    }
     for (size_t d = dims; d-- > 0;) {
       if (++at[d] < keep[d].size()) break;
       at[d] = 0;

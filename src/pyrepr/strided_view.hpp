@@ -38,6 +38,11 @@ enum class ElementType : uint8_t {
   BComplex32,  // two bfloat16 (PyTorch 2.x)
   Complex64,
   Complex128,
+  // Sub-byte unsigned ints (quint4x2, quint2x4): 2 or 4 to a byte, the first
+  // in the low bits. `data` is the byte of element 0's, which is its first,
+  // and strides count elements.
+  UInt4x2,
+  UInt2x4,
 };
 
 // Bytes per element.

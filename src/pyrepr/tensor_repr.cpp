@@ -48,6 +48,21 @@ StridedView strided_view(const TensorData& t, const detail::DtypeName& d) {
     throw std::invalid_argument("repr(): a tensor without its elements");
   }
   const unsigned char* base = t.storage->data + t.storage_offset * static_cast<int64_t>(d.itemsize);
+  if (d.element == ElementType::UInt4x2 || d.element == ElementType::UInt2x4) {
+    // LibTorch dequantizes sub-byte elements in order from the offset's byte,
+    // and can't copy them into order: printing a non-contiguous one fails.
+    std::vector<int64_t> strides(t.sizes.size());
+    int64_t expected = 1;
+    for (size_t k = t.sizes.size(); k-- > 0;) {
+      if (t.sizes[k] != 1 && t.strides[k] != expected) {
+        throw std::runtime_error(std::string("\"copy_kernel\" not implemented for '") + d.c10 +
+                                 "'");
+      }
+      strides[k] = expected;
+      expected *= t.sizes[k];
+    }
+    return StridedView{d.element, base, t.sizes, std::move(strides)};
+  }
   return StridedView{d.element, base, t.sizes, t.strides};
 }
 
@@ -67,8 +82,10 @@ std::vector<int64_t> channel_of_each(const Elements& el, const std::vector<int64
 }
 
 // A zero point outside the integer type's range: LibTorch builds the tensor
-// but refuses to dequantize it (so to print it), with this message.
+// but refuses to dequantize it (so to print it), with this message. Its
+// sub-byte kernels (quint4x2, quint2x4) check nothing.
 void check_zero_point(double zp, const std::string& dtype, const char* kernel) {
+  if (dtype == "quint4x2" || dtype == "quint2x4") return;
   const double lo = dtype == "quint8" ? 0 : dtype == "qint8" ? -128 : -2147483648.0;
   const double hi = dtype == "quint8" ? 255 : dtype == "qint8" ? 127 : 2147483647.0;
   if (zp > hi) {
@@ -97,6 +114,10 @@ void dequantize(Elements& el, const TensorData& t) {
     const std::vector<double> zps = detail::all_values(*t.q_zero_points);
     const std::vector<int64_t> channel = channel_of_each(el, t.sizes, t.q_axis);
     const bool float_qparams = t.qscheme == "per_channel_affine_float_qparams";
+    if (!float_qparams && (t.dtype == "quint4x2" || t.dtype == "quint2x4")) {  // no such kernel
+      throw std::runtime_error("\"dequantize_tensor_per_channel_affine\" not implemented for '" +
+                               std::string(t.dtype == "quint4x2" ? "QUInt4x2" : "QUInt2x4") + "'");
+    }
     if (!float_qparams) {
       for (double zp : zps) check_zero_point(zp, t.dtype, "dequantize_tensor_per_channel_affine");
     }

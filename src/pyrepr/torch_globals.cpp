@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -425,14 +426,27 @@ class TorchGlobals::Impl {
     if (st->kind != Kind::Storage)
       fail(std::string(fn) + ": expected a storage, not " + kind_name(st));
     const std::string dname = st->dtype->canonical;
-    if (dname != "quint8" && dname != "qint8" && dname != "qint32")
+    if (st->dtype->values != Values::Quantized)
       fail(std::string(fn) + ": unsupported quantized dtype " + st->dtype->c10);
     int64_t offset = int_arg(args[1], fn, "storage_offset");
     auto size = ints_arg(args[2], fn, "size");
     auto stride = ints_arg(args[3], fn, "stride");
     const Node* qp = args[4];
     bool rg = bool_arg(args[5], fn, "requires_grad");
-    check_geometry(st, st->i, offset, size, stride, fn);
+    const int64_t per_byte = st->dtype->element == ElementType::UInt4x2   ? 2
+                             : st->dtype->element == ElementType::UInt2x4 ? 4
+                                                                          : 1;
+    if (per_byte == 1) {
+      check_geometry(st, st->i, offset, size, stride, fn);
+    } else {  // LibTorch reads numel elements on from byte `offset`, whatever the strides
+      check_geometry(st, std::numeric_limits<int64_t>::max(), offset, size, stride, fn);
+      int64_t numel = 1;
+      for (const int64_t s : size) numel *= s;  // no overflow: checked above
+      if (offset > st->i || numel > (st->i - offset) * per_byte)
+        fail(std::string(fn) + ": " + std::to_string(numel) + " " + dname + " elements from byte " +
+             std::to_string(offset) + " need more than storage data/" + st->s + "'s " +
+             std::to_string(st->i) + " bytes");
+    }
     if (qp->kind != Kind::Tuple || qp->items.empty())
       fail(std::string(fn) + ": quantizer_params must be a non-empty tuple");
     const Node* qs = qp->items[0];

@@ -34,8 +34,8 @@ constexpr DtypeName kDtypes[] = {
     {"quint8", "quint8", "QUInt8", 1, E::UInt8, V::Quantized},
     {"qint8", "qint8", "QInt8", 1, E::Int8, V::Quantized},
     {"qint32", "qint32", "QInt32", 4, E::Int32, V::Quantized},
-    {"quint4x2", "quint4x2", "QUInt4x2", 1, E::UInt8, V::Quantized},
-    {"quint2x4", "quint2x4", "QUInt2x4", 1, E::UInt8, V::Quantized},
+    {"quint4x2", "quint4x2", "QUInt4x2", 1, E::UInt4x2, V::Quantized},
+    {"quint2x4", "quint2x4", "QUInt2x4", 1, E::UInt2x4, V::Quantized},
     // PyTorch 2.x: saved as an UntypedStorage and _rebuild_tensor_v3
     {"float8_e5m2", "float8_e5m2", "Float8_e5m2", 1, E::Float8_e5m2},
     {"float8_e4m3fn", "float8_e4m3fn", "Float8_e4m3fn", 1, E::Float8_e4m3fn},

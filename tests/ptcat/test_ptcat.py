@@ -140,6 +140,14 @@ def make_cases():
         x, torch.tensor([0.1, 0.05, 0.2, 0.01]), torch.tensor([0, 1, 2, 3]), 0, torch.quint8))
     add("qc_qint8_axis1", torch.quantize_per_channel(
         x, torch.linspace(0.01, 0.05, 5), torch.zeros(5, dtype=torch.long), 1, torch.qint8))
+    # sub-byte: 2 and 4 elements to a byte (an odd count leaves half a byte)
+    add("qt_quint4x2", torch.quantize_per_tensor(torch.arange(-1.0, 6.0) / 3, 0.1, 3, torch.quint4x2))
+    add("qt_quint2x4", torch.quantize_per_tensor(x, 0.7, 1, torch.quint2x4))
+    add("qc_quint4x2_float_qparams", torch.quantize_per_channel(
+        x, torch.tensor([0.1, 0.05, 0.2, 0.3]), torch.tensor([0.0, 1.5, 2.0, -1.0]), 0,
+        torch.quint4x2))
+    add("qt_quint4x2_summarized",
+        torch.quantize_per_tensor(torch.arange(2000.0).view(2, 1000) / 150, 1.0, 0, torch.quint4x2))
     # sparse COO
     i = torch.tensor([[0, 1, 1, 0], [2, 0, 2, 2]])
     add("sparse_uncoalesced", torch.sparse_coo_tensor(i, torch.tensor([3.0, 4.0, 5.0, 6.0]), (2, 3)))
@@ -446,6 +454,31 @@ def tensor_expr(storage, key, numel=2, storage_module="torch"):
             + b"\x89ccollections\nOrderedDict\n)RtR")
 
 
+class _Call:
+    """Pickles as fn(*args) (a REDUCE)."""
+
+    def __init__(self, fn, args):
+        self.fn, self.args = fn, args
+
+    def __reduce__(self):
+        return (self.fn, self.args)
+
+
+def qtensor_pickle(storage_class, nbytes, offset, size, stride, qparams):
+    """A protocol 2 pickle of _rebuild_qtensor over the storage record data/0
+    (a typed storage of `nbytes` elements), written by Python's own pickler."""
+    storage = object()
+
+    class Pickler(pickle.Pickler):
+        def persistent_id(self, obj):
+            return ("storage", storage_class, "0", "cpu", nbytes) if obj is storage else None
+
+    buf = io.BytesIO()
+    Pickler(buf, protocol=2).dump(_Call(torch._utils._rebuild_qtensor, (
+        storage, offset, size, stride, qparams, False, collections.OrderedDict())))
+    return buf.getvalue()
+
+
 def check_handmade(ptcat, tmp):
     """Files torch.save does not write but torch.load reads: ptcat prints
     what Python prints."""
@@ -480,6 +513,21 @@ def check_handmade(ptcat, tmp):
          b"\x80\x02ccollections\nOrderedDict\n(](](K\x01K\x02e](K\x03K\x04eetR.", {})
     case("int_list_to_size", b"\x80\x02ctorch\nSize\n(](K\x02K\x03etR.", {})
     case("int_list_to_return_type", b"\x80\x02ctorch.return_types\nmax\n(](K\x01K\x02etR.", {})
+    # Sub-byte quantized tensors as _rebuild_qtensor meets them: LibTorch
+    # reads the elements in order from the offset's byte (the offset counts
+    # bytes), and can't print a non-contiguous one.
+    nibbles = bytes([0x31, 0x75, 0x0B])
+    q4 = torch.QUInt4x2Storage
+    case("quint4x2_byte_offset",
+         qtensor_pickle(q4, 3, 1, (4,), (1,), (torch.per_tensor_affine, 0.5, 1)), {"0": nibbles})
+    case("quint4x2_zero_point_20",
+         qtensor_pickle(q4, 3, 0, (5,), (1,), (torch.per_tensor_affine, 0.1, 20)), {"0": nibbles})
+    case("quint4x2_non_contiguous",
+         qtensor_pickle(q4, 3, 0, (2, 2), (1, 2), (torch.per_tensor_affine, 0.5, 1)),
+         {"0": nibbles})
+    case("quint2x4_per_channel_affine",
+         qtensor_pickle(torch.QUInt2x4Storage, 3, 0, (2, 2), (2, 1),
+                        (torch.per_channel_affine, [0.5, 1.0], [0, 1], 0)), {"0": nibbles})
     for name, path in cases:
         out, err = python_print(path, {}, False)
         r = run_ptcat(ptcat, [path], timeout=60)
