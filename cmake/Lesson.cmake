@@ -2,7 +2,7 @@
 # lesson: its programs and its parity tests.
 #
 #   add_lesson(<name>
-#     SOURCES <file.cpp>...       # the port; defines lesson_main() (lesson/notebook.hpp)
+#     SOURCES <file.cpp>...       # the port; defines lesson_main() (lesson/program.hpp)
 #     [SCENARIOS <scenario>...]   # one program <name>_<scenario> each
 #     [NOTEBOOK <file.ipynb>]     # default: <name>.ipynb
 #     [PARITY <config>...]        # default: "default"

@@ -15,13 +15,14 @@ Exit status 0 if they agree, 1 (with what differs) if not, 2 for a usage error.
 """
 import argparse
 import ast
-import difflib
 import os
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests"))
 import notebook_code  # noqa: E402
+from checks import check, finish, udiff  # noqa: E402
 
 
 def notebook_assignments(source):
@@ -71,25 +72,17 @@ def main():
         print("check_parameters: error: cannot run %s: %s" % (args.program, e.strerror),
               file=sys.stderr)
         return 2
-    if proc.returncode != 0 or proc.stderr:
-        print("%s --print-parameters: exit status %d, stderr %r" % (
-            args.program, proc.returncode, proc.stderr.decode("utf-8", "replace")))
-        return 1
-    got = proc.stdout.decode("utf-8").splitlines()
-
     name = os.path.basename(args.program)
-    if got == want:
-        print("%s: %d parameter%s, as the notebook's parameters cell has them:" % (
-            name, len(got), "" if len(got) == 1 else "s"))
-        for line in got:
-            print("  " + line)
-        return 0
-    print("%s --print-parameters differs from the parameters cell of %s:" % (
-        name, args.notebook))
-    sys.stdout.writelines(difflib.unified_diff(
-        [line + "\n" for line in want], [line + "\n" for line in got],
-        "the notebook", name + " --print-parameters"))
-    return 1
+    if check("%s --print-parameters runs" % name, proc.returncode == 0 and not proc.stderr,
+             "exit status %d, stderr %r" % (proc.returncode,
+                                            proc.stderr.decode("utf-8", "replace"))):
+        got = proc.stdout.decode("utf-8").splitlines()
+        check("%s: %d parameter%s, as the parameters cell of %s has them:\n%s" % (
+            name, len(want), "" if len(want) == 1 else "s", args.notebook,
+            "\n".join("  " + line for line in want)), got == want,
+            udiff("\n".join(want) + "\n", "\n".join(got) + "\n", "the notebook",
+                  name + " --print-parameters"))
+    return finish()
 
 
 if __name__ == "__main__":

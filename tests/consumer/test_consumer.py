@@ -18,6 +18,9 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
+from checks import check, failed, finish  # noqa: E402
+
 PYTHON_PRINTS = r'''
 import torch
 print(repr(torch.arange(6, dtype=torch.float32).reshape(2, 3) / 3))
@@ -32,17 +35,30 @@ torch.save(collections.OrderedDict(w=torch.randn(2, 3), b=torch.arange(3), note=
 LOAD_PRINT = "import sys, torch; print(torch.load(sys.argv[1]))"
 
 
+class StepFailed(Exception):
+    pass
+
+
 def run(cmd, **kw):
+    """CMD's output (stderr included); a failed check, and StepFailed, when it fails."""
     print("$ " + " ".join(cmd), flush=True)
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **kw)
     out = proc.stdout.decode("utf-8", "replace")
     if proc.returncode != 0:
-        print(out)
-        sys.exit("FAILED: exit status %d" % proc.returncode)
+        failed("%s exits 0" % os.path.basename(cmd[0]), "exit status %d\n%s" % (proc.returncode, out))
+        raise StepFailed()
     return out
 
 
 def main():
+    try:
+        consume()
+    except StepFailed:
+        pass
+    return finish()
+
+
+def consume():
     if len(sys.argv) != 5 or sys.argv[1] not in ("installed", "subdirectory"):
         sys.exit(__doc__)
     mode, build, source, work = sys.argv[1:]
@@ -56,8 +72,8 @@ def main():
         prefix = os.path.join(work, "prefix")
         run(["cmake", "--install", build, "--prefix", prefix])
         for header in ("pyrepr.hpp", "core.hpp", "object.hpp", "tensor_str.hpp"):
-            if not os.path.exists(os.path.join(prefix, "include", "pyrepr", header)):
-                sys.exit("FAILED: the install has no include/pyrepr/" + header)
+            check("the install has include/pyrepr/" + header,
+                  os.path.exists(os.path.join(prefix, "include", "pyrepr", header)))
         configure.append("-DCMAKE_PREFIX_PATH=" + prefix)
     else:
         configure.append("-DPYREPR_SOURCE_DIR=" + source)
@@ -66,22 +82,19 @@ def main():
     got = run([os.path.join(work, "build", "consumer")])
     want = subprocess.run([sys.executable, "-c", PYTHON_PRINTS], stdout=subprocess.PIPE,
                           check=True).stdout.decode()
-    if got != want:
-        sys.exit("FAILED: the consumer printed\n%s\nPython printed\n%s" % (got, want))
+    check("the %s consumer prints what Python prints" % mode, got == want,
+          "the consumer printed\n%s\nPython printed\n%s" % (got, want))
     core = os.path.join(work, "build", "consumer_core")
     libs = run(["ldd", core])
-    if "libtorch" in libs or "libc10" in libs:
-        sys.exit("FAILED: consumer_core, linked with pyrepr::pyrepr only, loads LibTorch:\n" + libs)
+    check("consumer_core, linked with pyrepr::pyrepr only, loads no LibTorch",
+          "libtorch" not in libs and "libc10" not in libs, libs)
     saved = os.path.join(work, "state.pt")
     subprocess.run([sys.executable, "-c", SAVE, saved], check=True)
     got = run([core, saved])
     want = subprocess.run([sys.executable, "-c", LOAD_PRINT, saved], stdout=subprocess.PIPE,
                           check=True).stdout.decode()
-    if got != want:
-        sys.exit("FAILED: consumer_core printed\n%s\nPython printed\n%s" % (got, want))
-    print("ok: the %s consumer prints what Python prints; consumer_core too, without LibTorch"
-          % mode)
-    return 0
+    check("consumer_core prints a torch.save file as Python does", got == want,
+          "consumer_core printed\n%s\nPython printed\n%s" % (got, want))
 
 
 if __name__ == "__main__":

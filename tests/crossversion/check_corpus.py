@@ -28,12 +28,15 @@ without them (with the rules built into it) and a NOTE says so: its results
 then only mean something when the corpus comes from the build's own releases.
 """
 import argparse
-import difflib
 import json
 import os
 import re
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
+from checks import failed, finish, passed  # noqa: E402
+from checks import run as run_program  # noqa: E402
+from checks import udiff as checks_udiff  # noqa: E402
 
 FORMAT = 1
 TIMEOUT = 900
@@ -42,30 +45,27 @@ SKIPPED = 77
 
 
 class Tally:
-    def __init__(self, verbose):
-        self.passed = 0
-        self.failed = 0
-        self.verbose = verbose
-        self.failures = []
+    """The checks (tests/checks.py), each passing one listed only when verbose."""
 
-    def ok(self, what, note=None):
-        self.passed += 1
-        if self.verbose:
-            print(f"ok   {what}" + (f" ({note})" if note else ""), flush=True)
+    def __init__(self, verbose):
+        self.verbose = verbose
+
+    def ok(self, what):
+        passed(what, quiet=not self.verbose)
 
     def fail(self, what, detail):
-        self.failed += 1
-        self.failures.append(what)
-        print(f"FAIL [{what}]: {detail}", flush=True)
+        failed(what, detail)
 
 
 def udiff(expected, got, a="python", b="build"):
-    return "".join(difflib.unified_diff(expected.splitlines(True), got.splitlines(True), a, b))
+    return checks_udiff(expected, got, a, b)
 
 
 def run(cmd):
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
-    return r.returncode, r.stdout.decode("utf-8", "replace"), r.stderr.decode("utf-8", "replace")
+    rc, out, err = run_program(cmd, timeout=TIMEOUT)
+    if rc is None:
+        raise SystemExit(f"check_corpus: error: {' '.join(cmd[:2])} ran past {TIMEOUT} s")
+    return rc, out, err
 
 
 def help_mentions(binary, flag):
@@ -180,14 +180,11 @@ def check_runner(runner, version_flags, corpus, chunk, tally):
     checks = cases * per_case
     unit = "strings" if per_case > 1 else "cases"
     if mismatches or rc != 0:
-        print(f"FAIL [{name} {chunk['file']}]: {mismatches} of {checks} {unit} differ (exit {rc})"
-              + ("" if tally.verbose else "; the first ones:"), flush=True)
-        print(out if tally.verbose else "\n".join(out.splitlines()[:60]), flush=True)
-        tally.failed += max(mismatches, 1 if rc else 0)
-        tally.failures.append(f"{name}: {mismatches} {unit}")
-    tally.passed += max(checks - mismatches, 0)
-    if not mismatches:
-        print(f"ok   {name}: {checks} {unit}, 0 mismatches", flush=True)
+        failed(f"{name}: {mismatches} of {checks} {unit} differ (exit {rc})",
+               ("" if tally.verbose else "the first ones:\n")
+               + (out if tally.verbose else "\n".join(out.splitlines()[:60])))
+    passed(f"{name}: {checks} {unit}, 0 mismatches", quiet=bool(mismatches),
+           count=max(checks - mismatches, 0))
 
 
 def main():
@@ -240,8 +237,7 @@ def main():
             continue
         check_runner(binaries[runner], version_flags, args.corpus, manifest["chunks"][kind],
                      tally)
-    print(f"{tally.passed} passed, {tally.failed} failed")
-    return 1 if tally.failed else 0
+    return finish()
 
 
 if __name__ == "__main__":

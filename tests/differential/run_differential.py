@@ -15,6 +15,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
+from checks import check, finish  # noqa: E402
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
@@ -25,7 +28,6 @@ def main():
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--workdir')
     args = ap.parse_args()
-    failed = 0
     with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
         done = 0
         chunk_no = 0
@@ -37,15 +39,13 @@ def main():
                             '--out', path], check=True)
             print(f'chunk seed={seed} count={n}:', flush=True)
             r = subprocess.run([args.runner, path])
-            if r.returncode != 0:
-                failed += 1
-                print(f'FAILED: chunk seed={seed} (rerun: {args.generator} --seed {seed} '
-                      f'--count {n} --out cases.pt && {args.runner} cases.pt)', flush=True)
+            check(f'chunk seed={seed}: the runner agrees with Python', r.returncode == 0,
+                  f'rerun: {args.generator} --seed {seed} --count {n} --out cases.pt && '
+                  f'{args.runner} cases.pt')
             os.unlink(path)
             done += n
             chunk_no += 1
-    print(f'{chunk_no - failed} chunks passed, {failed} failed')
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == '__main__':

@@ -23,6 +23,9 @@ import random
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
+from checks import check, finish  # noqa: E402
+
 HASH_SEEDS = [0, 1, 2, 12345, 4294967295]
 STRINGS_PER_SEED = 2000
 RANDOM_SETS_PER_SEED = 60
@@ -158,9 +161,8 @@ def main():
         env = dict(os.environ, PYTHONHASHSEED=str(seed))
         r = subprocess.run([sys.executable, '-c', ORACLE], input=''.join(l + '\n' for l in case_lines),
                            env=env, capture_output=True, text=True)
-        if r.returncode != 0:
-            print(f'FAILED: the oracle {sys.executable} (PYTHONHASHSEED={seed}): {r.stderr}')
-            return 1
+        if not check(f'the oracle runs with PYTHONHASHSEED={seed}', r.returncode == 0, r.stderr):
+            return finish()
         answers = r.stdout.split('\n')[:-1]
         assert len(answers) == len(case_lines), 'the oracle gave a wrong number of lines'
         lines += case_lines
@@ -170,13 +172,10 @@ def main():
             print(f'PYTHONHASHSEED=0 list(set(SONNET.split()))[:8] = {first}')
     r = subprocess.run([args.runner], input=''.join(l + '\n' for l in lines),
                        capture_output=True, text=True)
-    if r.returncode != 0:
-        print(f'FAILED: {args.runner} exited {r.returncode}: {r.stderr}')
-        return 1
     got = r.stdout.split('\n')[:-1]
-    if len(got) != len(expected):
-        print(f'FAILED: {args.runner} gave {len(got)} lines for {len(expected)} cases')
-        return 1
+    if not check(f'{args.runner} answers every case', r.returncode == 0 and len(got) == len(expected),
+                 f'exit {r.returncode}, {len(got)} lines for {len(expected)} cases: {r.stderr}'):
+        return finish()
     mismatches = 0
     for line, want, have in zip(lines, expected, got):
         if want == have:
@@ -198,12 +197,10 @@ def main():
               f'  first difference at [{k}] of {len(want)} (Python) / {len(have)} (pyrepr)\n'
               f'  Python [{k}:{k + 6}]: {want[k:k + 6]!r}\n  pyrepr [{k}:{k + 6}]: {have[k:k + 6]!r}')
     hashes = sum(l.startswith('hash') for l in lines)
-    print(f'hash seeds {seeds}: {hashes} hashes, {len(lines) - hashes} sets, '
-          f'{mismatches} mismatches')
-    if mismatches:
-        print(f'FAILED (rerun: {sys.executable} {sys.argv[0]} --runner {args.runner} '
-              f'--seed {args.seed})')
-    return 1 if mismatches else 0
+    check(f'hash seeds {seeds}: {hashes} hashes, {len(lines) - hashes} sets, '
+          f'{mismatches} mismatches', mismatches == 0,
+          f'rerun: {sys.executable} {sys.argv[0]} --runner {args.runner} --seed {args.seed}')
+    return finish()
 
 
 if __name__ == '__main__':

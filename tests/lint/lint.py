@@ -21,6 +21,9 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
+from checks import check, finish  # noqa: E402
+
 EXTENSIONS = (".cpp", ".hpp", ".h", ".cc")
 WALK_DIRS = ("src", "notebooks_port", "tests", "cmake")
 
@@ -79,14 +82,11 @@ def check_format(source):
     proc = subprocess.run([tool("clang-format"), "--dry-run", "-Werror", "--style=file"] + files,
                           cwd=source, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = proc.stdout.decode("utf-8", "replace")
-    if proc.returncode != 0:
-        bad = sorted({line.split(":")[0] for line in out.splitlines() if ": error:" in line})
-        print(out[-20000:])
-        print("lint: %d of %d files are not clang-formatted; fix with:\n  clang-format -i %s" % (
-            len(bad), len(files), " ".join(bad)))
-        return 1
-    print("lint: %d C++ files clang-formatted" % len(files))
-    return 0
+    bad = sorted({line.split(":")[0] for line in out.splitlines() if ": error:" in line})
+    check("%d C++ files clang-formatted" % len(files), proc.returncode == 0,
+          out[-20000:] + "\n%d of them are not; fix with:\n  clang-format -i %s" % (
+              len(bad), " ".join(bad)))
+    return finish()
 
 
 def check_tidy(source, build, jobs):
@@ -111,21 +111,12 @@ def check_tidy(source, build, jobs):
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         return path, proc.returncode, proc.stdout.decode("utf-8", "replace")
 
-    failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         for path, rc, out in pool.map(run, files):
-            rel = os.path.relpath(path, source)
             diagnostics = [l for l in out.splitlines() if "warning:" in l or "error:" in l]
-            if rc != 0 or diagnostics:
-                failed += 1
-                print("FAIL %s\n%s" % (rel, out.strip()), flush=True)
-            else:
-                print("ok   %s" % rel, flush=True)
-    if failed:
-        print("lint: clang-tidy found problems in %d of %d files" % (failed, len(files)))
-        return 1
-    print("lint: clang-tidy clean on %d files" % len(files))
-    return 0
+            check("clang-tidy: " + os.path.relpath(path, source), rc == 0 and not diagnostics,
+                  out.strip())
+    return finish()
 
 
 def main():

@@ -16,6 +16,7 @@ import tempfile
 
 import torch
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
 from checks import check, finish, run
 
 LINE = re.compile(r"^\(tensor\((-?\d+\.\d{4})\), \[([\d, ]*)\]\)$")

@@ -28,6 +28,7 @@ import tempfile
 
 import torch
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
 from checks import check, check_same_tensors, finish, run
 
 SHOWN = re.compile(r"cell\d+\.(Out|print\d+)(\[.*\])?")

@@ -18,6 +18,7 @@ import tempfile
 import torch
 import torch.nn as nn
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
 from checks import check, check_usage_errors, finish, run
 
 

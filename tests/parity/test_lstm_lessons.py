@@ -4,9 +4,11 @@ test_dump.py).
   test_lstm_lessons.py bad-input DEMO
       bad flags and values: exit 2, one error line on stderr, nothing on stdout.
 """
+import os
 import sys
 
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
 from checks import check, check_usage_errors, finish, run
 
 

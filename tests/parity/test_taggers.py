@@ -8,9 +8,11 @@
       that PyTorch's tutorial page shows (quoted below); without --tutorial
       it does not (the lesson seeds the tagger on its own).
 """
+import os
 import sys
 
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
 from checks import check, check_usage_errors, finish, run
 
 

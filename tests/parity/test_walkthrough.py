@@ -9,8 +9,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
+from checks import check, finish  # noqa: E402
+
 WALKTHROUGH, LESSON_DIR, DEMO = sys.argv[1:4]
-failures = []
 
 
 def check_rc(lesson_dir):
@@ -21,11 +23,7 @@ def check_rc(lesson_dir):
 
 def expect(what, lesson_dir, rc_wanted, text_wanted=""):
     rc, out = check_rc(lesson_dir)
-    ok = rc == rc_wanted and text_wanted in out
-    print("%s: %s" % ("ok" if ok else "FAILED", what))
-    if not ok:
-        failures.append(what)
-        print(out)
+    check(what, rc == rc_wanted and text_wanted in out, out)
 
 
 def edit(path, old, new, count=1):
@@ -63,4 +61,4 @@ with tempfile.TemporaryDirectory() as tmp:
     edit(os.path.join(d, "README.in.md"), "{{cell 6}}\n", "")
     expect("a cell left out of the template is refused", d, 2, "exactly once")
 
-sys.exit(1 if failures else 0)
+sys.exit(finish())

@@ -25,7 +25,6 @@ output. Exit status 0 when everything passed, 1 otherwise.
 """
 import argparse
 import collections
-import difflib
 import io
 import os
 import pickle
@@ -39,16 +38,13 @@ import zipfile
 
 import torch
 
-FAILURES = []
-
-
-def fail(case, message):
-    FAILURES.append(case)
-    print(f"FAIL [{case}]: {message}", flush=True)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
+from checks import failed as fail, failures, finish, passed  # noqa: E402
+from checks import udiff as checks_udiff  # noqa: E402
 
 
 def udiff(expected, got, a="python", b="ptcat"):
-    return "".join(difflib.unified_diff(expected.splitlines(True), got.splitlines(True), a, b))
+    return checks_udiff(expected, got, a, b)
 
 
 # ---------------------------------------------------------------------------
@@ -364,8 +360,8 @@ def check_outputs(ptcat, tmp):
         got_err = r.stderr.decode("utf-8", "replace")
         outputs[fs_name] = got_out
         if r.returncode == want_rc and got_out == want_out and got_err == want_err:
-            print(f"ok   flags {fs_name}: {len(paths)} files "
-                  f"({sum(e is not None for _, e in expected)} expected errors)", flush=True)
+            passed(f"flags {fs_name}: {len(paths)} files "
+                   f"({sum(e is not None for _, e in expected)} expected errors)")
             continue
         if r.returncode < 0:
             fail(f"flags {fs_name}", f"ptcat killed by signal {-r.returncode}")
@@ -376,7 +372,7 @@ def check_outputs(ptcat, tmp):
             if pinpointed >= 5:
                 fail(f"flags {fs_name}", "more files differ; stopped after 5")
                 break
-            before = len(FAILURES)
+            before = len(failures)
             case = f"flags {fs_name} / {os.path.basename(p)}"
             one = run_ptcat(ptcat, flags + [p])
             o = one.stdout.decode("utf-8", "replace")
@@ -390,8 +386,8 @@ def check_outputs(ptcat, tmp):
                 if one.returncode != 1 or o or e != want:
                     fail(case, f"Python raised {err!r}; ptcat exit {one.returncode}, "
                          f"stderr {e!r} (want {want!r}), stdout {o!r}")
-            pinpointed += len(FAILURES) > before
-        if not any(f.startswith(f"flags {fs_name}") for f in FAILURES):
+            pinpointed += len(failures) > before
+        if not any(f.startswith(f"flags {fs_name}") for f in failures):
             fail(f"flags {fs_name}", f"all files pass alone but the batch differs (exit "
                  f"{r.returncode}, want {want_rc})\n" + udiff(want_out, got_out) +
                  udiff(want_err, got_err, "python-stderr", "ptcat-stderr"))
@@ -534,7 +530,7 @@ def check_handmade(ptcat, tmp):
         got, got_err = r.stdout.decode("utf-8", "replace"), r.stderr.decode("utf-8", "replace")
         want_err = "" if err is None else f"ptcat: error: {path}: {err}\n"
         if got == (out if err is None else "") and got_err == want_err:
-            print(f"ok   hand-made: {name}", flush=True)
+            passed(f"hand-made: {name}")
         else:
             fail(f"hand-made: {name}", f"exit {r.returncode}, stderr {got_err!r} "
                  f"(want {want_err!r})\n" + udiff(out or "", got))
@@ -571,8 +567,8 @@ def check_int_list_memory(ptcat, tmp, rss_bound):
              f"peak RSS {rss / 2**20:.1f} MiB, over 4 x the file's {size / 2**20:.1f} MiB")
     else:
         peak = "unchecked" if rss is None else f"{rss / 2**20:.1f} MiB"
-        print(f"ok   5 million ints: the output of Python, peak RSS {peak} for a "
-              f"{size / 2**20:.1f} MiB file", flush=True)
+        passed(f"5 million ints: the output of Python, peak RSS {peak} for a "
+               f"{size / 2**20:.1f} MiB file")
 
 
 def check_errors(ptcat, tmp):
@@ -697,7 +693,7 @@ def check_errors(ptcat, tmp):
             fail(f"bad input: {name}", "; ".join(problems))
         else:
             messages[name] = lines[0]
-            print(f"ok   bad input: {name}: {lines[0]}", flush=True)
+            passed(f"bad input: {name}: {lines[0]}")
 
     # Specific messages for the storage checks.
     for name, needle in [("storage record too small", "data/0"),
@@ -734,7 +730,7 @@ def check_errors(ptcat, tmp):
         fail("mixed good and bad files",
              f"exit {r.returncode}, stderr {err!r}\n" + udiff(good_out * 2, got))
     else:
-        print("ok   mixed good and bad files", flush=True)
+        passed("mixed good and bad files")
 
     # Mutants: truncations and byte flips of real archives, and valid
     # archives around mutated pickles. None may crash the process.
@@ -790,7 +786,7 @@ def check_errors(ptcat, tmp):
     if r.returncode not in (0, 1) or bad_lines or len(err_lines) > len(mutants):
         fail("mutants", f"exit {r.returncode}; stray stderr lines: {bad_lines[:5]}")
     else:
-        print(f"ok   mutants: {len(mutants)} files, {len(err_lines)} rejected, no crash", flush=True)
+        passed(f"mutants: {len(mutants)} files, {len(err_lines)} rejected, no crash")
 
 
 def main():
@@ -815,11 +811,7 @@ def main():
             print(f"files kept in {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-    if FAILURES:
-        print(f"{len(FAILURES)} failure(s): " + ", ".join(FAILURES))
-        return 1
-    print("all passed")
-    return 0
+    return finish()
 
 
 if __name__ == "__main__":

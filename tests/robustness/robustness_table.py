@@ -37,30 +37,16 @@ import random
 import re
 import shutil
 import struct
-import subprocess
 import sys
 import tempfile
-import threading
 import zipfile
 
 import torch
 
 TIMEOUT = float(os.environ.get("ROBUSTNESS_TIMEOUT", "300"))
-FAILURES = []
-PASSED = [0]
-LOCK = threading.Lock()
-
-
-def passed(line):
-    with LOCK:
-        PASSED[0] += 1
-        print("ok   " + line, flush=True)
-
-
-def fail(name, text):
-    with LOCK:
-        FAILURES.append(name)
-        print("FAIL %s\n     %s" % (name, text), flush=True)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
+from checks import failed, finish, passed  # noqa: E402
+from checks import run as run_program  # noqa: E402
 
 # Text that means a program did not fail cleanly, whatever its exit status.
 FORBIDDEN = ["terminate called", "Traceback (most recent call last)", "AddressSanitizer",
@@ -70,12 +56,7 @@ FORBIDDEN = ["terminate called", "Traceback (most recent call last)", "AddressSa
 
 def run(cmd):
     """(returncode or None if it hung, stdout bytes, stderr text)."""
-    try:
-        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, timeout=TIMEOUT)
-    except subprocess.TimeoutExpired as e:
-        return None, e.stdout or b"", (e.stderr or b"").decode("utf-8", "replace")
-    return proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace")
+    return run_program(cmd, timeout=TIMEOUT, raw_stdout=True)
 
 
 def check(name, cmd, want_rc, fragments=(), stdout=None, error_prefix=None, usage_lines=0,
@@ -138,7 +119,7 @@ def check(name, cmd, want_rc, fragments=(), stdout=None, error_prefix=None, usag
     if len(shown) > 160:
         shown = shown[:157] + "..."
     if problems:
-        fail(name, "$ %s\n     %s" % (shown, "\n     ".join(problems)))
+        failed(name, "$ %s\n%s" % (shown, "\n".join(problems)))
     else:
         passed("%s: %s" % (name, (lines[-1] if lines else "exit 0")[:150]))
     return rc, out, err
@@ -368,7 +349,7 @@ def table_ptcat(ptcat, files):
         if bad in errtext:
             problems.append("stderr contains %r" % bad)
     if problems:
-        fail("ptcat: every cut point of a %d-byte file" % len(files.small_bytes),
+        failed("ptcat: every cut point of a %d-byte file" % len(files.small_bytes),
              "\n     ".join(problems))
     else:
         passed("ptcat: every cut point of a %d-byte file: %d clean errors" % (
@@ -468,7 +449,7 @@ def table_lessons(lessons, files):
             err = name + ": error: "
             rc, options = helps[program]
             if rc != 0 or "--cells-json" not in options:
-                fail(name + ": --help", "--help exits %s or lacks --cells-json" % rc)
+                failed(name + ": --help", "--help exits %s or lacks --cells-json" % rc)
                 continue
             passed("%s: --help lists %s" % (name, " ".join(sorted(options))))
             first = index == 0
@@ -640,9 +621,7 @@ def main():
             print("files kept in " + tmp)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-    print("%d rows passed, %d failed%s" % (PASSED[0], len(FAILURES), (
-        ": " + ", ".join(FAILURES)) if FAILURES else ""))
-    return 1 if FAILURES else 0
+    return finish()
 
 
 if __name__ == "__main__":
