@@ -446,6 +446,8 @@ bool print_to(std::FILE* f, const std::vector<Object>& args, const PrintKw& kw) 
   return std::fwrite(line.data(), 1, line.size(), f) == line.size();
 }
 
+std::ostream& operator<<(std::ostream& os, const Object& obj) { return os << str(obj); }
+
 void print_args(const std::vector<Object>& args, const PrintKw& kw) {
   print_to(std::cout, args, kw);
 }

@@ -232,6 +232,9 @@ OutputIt format_to(OutputIt out, const Object& value) {
 void format_chunks(const Object& value, const std::function<void(std::string_view)>& sink,
                    size_t chunk = size_t{1} << 16);
 
+// `os << obj` writes str(obj), what print(obj) shows.
+std::ostream& operator<<(std::ostream& os, const Object& obj);
+
 // print(a, b, ...) to std::cout.
 void print_args(const std::vector<Object>& args, const PrintKw& kw = {});
 template <class... Args>
@@ -240,3 +243,15 @@ void print(const Args&... args) {
 }
 
 }  // namespace pyrepr
+
+// fmt::format("{}", obj) is str(obj); a spec formats that text as a string
+// ("{:>20}"), and one a string does not take is refused at compile time where
+// fmt checks format strings (C++20, or FMT_STRING).
+template <>
+struct fmt::formatter<pyrepr::Object> : fmt::formatter<std::string_view> {
+  template <class FormatContext>
+  auto format(const pyrepr::Object& o, FormatContext& ctx) const -> decltype(ctx.out()) {
+    const std::string s = pyrepr::str(o);
+    return fmt::formatter<std::string_view>::format(s, ctx);
+  }
+};

@@ -332,6 +332,17 @@ TEST_CASE("fmt formatter and ostream", "[fmt]") {
   CHECK(fmt::format("{:.2f}", at::scalar_tensor(3.5)) == "3.50");
   CHECK(pyrepr::format(at::scalar_tensor(3.5), "") == "3.5");
   CHECK_THROWS_AS(fmt::format("{:.2f}", t), std::invalid_argument);
+  // the spec is checked when it is parsed: a number's spec, or none
+  CHECK(fmt::format("{:*^+9.1f}", at::scalar_tensor(3.5)) == "**+3.5***");
+  CHECK(fmt::format("{:#x}", at::scalar_tensor(255, at::kLong)) == "0xff");
+  for (const char* bad : {"{:q}", "{:.f}", "{:>>>5}", "{:10.2fx}", "{:s}"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(fmt::format(fmt::runtime(bad), at::scalar_tensor(3.5)), fmt::format_error);
+  }
+  CHECK(!pyrepr::detail::valid_number_spec("="));
+  // an Object's spec is a string's, applied to str(obj)
+  CHECK(fmt::format("[{:>6}]", pyrepr::Object(int64_t{42})) == "[    42]");
+  CHECK_THROWS_AS(fmt::format(fmt::runtime("{:d}"), pyrepr::Object(1)), fmt::format_error);
   std::ostringstream os;
   os << pyrepr::py(t);
   CHECK(os.str() == "tensor([1., 2.])");
