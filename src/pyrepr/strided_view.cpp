@@ -97,6 +97,12 @@ size_t element_size(ElementType type) {
   return 0;
 }
 
+int element_bits(ElementType type) {
+  if (type == ElementType::UInt4x2) return 4;
+  if (type == ElementType::UInt2x4) return 2;
+  return static_cast<int>(8 * element_size(type));
+}
+
 bool element_type_of(const std::string& scalar_type_name, ElementType& type) {
   static const std::pair<const char*, ElementType> names[] = {
       {"Bool", ElementType::Bool},
@@ -360,10 +366,8 @@ Elements gather_summarized(const StridedView& view, bool summarize, int64_t edge
   }
   const auto* base = static_cast<const unsigned char*>(view.data);
   const auto itemsize = static_cast<int64_t>(element_size(view.type));
-  const int bits = view.type == ElementType::UInt4x2   ? 4
-                   : view.type == ElementType::UInt2x4 ? 2
-                                                       : 8;
-  const int64_t per_byte = 8 / bits;
+  const int bits = element_bits(view.type);
+  const int64_t per_byte = bits < 8 ? 8 / bits : 1;
   // An odometer over the kept indices, last dim fastest.
   std::vector<size_t> at(dims, 0);
   for (size_t k = 0; k < total; ++k) {

@@ -47,6 +47,8 @@ enum class ElementType : uint8_t {
 
 // Bytes per element.
 size_t element_size(ElementType type);
+// Bits per element: 8 * element_size, but 4 and 2 for the sub-byte types.
+int element_bits(ElementType type);
 
 // The element type named as LibTorch names its ScalarType ("Float", "Half",
 // "Float8_e4m3fn", "ComplexHalf", ...); false if the name has none.

@@ -48,7 +48,7 @@ StridedView strided_view(const TensorData& t, const detail::DtypeName& d) {
     throw std::invalid_argument("repr(): a tensor without its elements");
   }
   const unsigned char* base = t.storage->data + t.storage_offset * static_cast<int64_t>(d.itemsize);
-  if (d.element == ElementType::UInt4x2 || d.element == ElementType::UInt2x4) {
+  if (element_bits(d.element) < 8) {
     // LibTorch dequantizes sub-byte elements in order from the offset's byte,
     // and can't copy them into order: printing a non-contiguous one fails.
     std::vector<int64_t> strides(t.sizes.size());
@@ -82,10 +82,9 @@ std::vector<int64_t> channel_of_each(const Elements& el, const std::vector<int64
 }
 
 // A zero point outside the integer type's range: LibTorch builds the tensor
-// but refuses to dequantize it (so to print it), with this message. Its
-// sub-byte kernels (quint4x2, quint2x4) check nothing.
+// but refuses to dequantize it (so to print it), with this message. (Its
+// sub-byte kernels, quint4x2 and quint2x4, check nothing.)
 void check_zero_point(double zp, const std::string& dtype, const char* kernel) {
-  if (dtype == "quint4x2" || dtype == "quint2x4") return;
   const double lo = dtype == "quint8" ? 0 : dtype == "qint8" ? -128 : -2147483648.0;
   const double hi = dtype == "quint8" ? 255 : dtype == "qint8" ? 127 : 2147483647.0;
   if (zp > hi) {
@@ -100,11 +99,14 @@ void check_zero_point(double zp, const std::string& dtype, const char* kernel) {
 // per tensor float(scale) * float(q - zero_point) in float; per channel
 // (q - zero_point) * scale in double; with float qparams (q - zero_point) *
 // scale in float.
-void dequantize(Elements& el, const TensorData& t) {
+void dequantize(Elements& el, const TensorData& t, const detail::DtypeName& d) {
+  const bool sub_byte = element_bits(d.element) < 8;
   detail::LargeVector<double> out(el.ints.size());
   if (t.qscheme == "per_tensor_affine") {
-    check_zero_point(static_cast<double>(t.q_zero_point), t.dtype,
-                     "dequantize_tensor_per_tensor_affine");
+    if (!sub_byte) {
+      check_zero_point(static_cast<double>(t.q_zero_point), t.dtype,
+                       "dequantize_tensor_per_tensor_affine");
+    }
     const auto scale = static_cast<float>(t.q_scale);
     for (size_t k = 0; k < out.size(); ++k) {
       out[k] = static_cast<double>(scale * static_cast<float>(el.ints[k] - t.q_zero_point));
@@ -114,9 +116,10 @@ void dequantize(Elements& el, const TensorData& t) {
     const std::vector<double> zps = detail::all_values(*t.q_zero_points);
     const std::vector<int64_t> channel = channel_of_each(el, t.sizes, t.q_axis);
     const bool float_qparams = t.qscheme == "per_channel_affine_float_qparams";
-    if (!float_qparams && (t.dtype == "quint4x2" || t.dtype == "quint2x4")) {  // no such kernel
-      throw std::runtime_error("\"dequantize_tensor_per_channel_affine\" not implemented for '" +
-                               std::string(t.dtype == "quint4x2" ? "QUInt4x2" : "QUInt2x4") + "'");
+    if (!float_qparams && sub_byte) {  // LibTorch has no such kernel
+      throw std::runtime_error(
+          std::string("\"dequantize_tensor_per_channel_affine\" not implemented for '") + d.c10 +
+          "'");
     }
     if (!float_qparams) {
       for (double zp : zps) check_zero_point(zp, t.dtype, "dequantize_tensor_per_channel_affine");
@@ -162,7 +165,7 @@ int64_t negate_integer(int64_t v, ElementType type) {
 // What resolve_conj(), resolve_neg(), dequantize() and float4's byte view
 // make of the displayed elements.
 void values_of(Elements& el, const TensorData& t, const detail::DtypeName& d) {
-  if (d.values == detail::Values::Quantized) return dequantize(el, t);
+  if (d.values == detail::Values::Quantized) return dequantize(el, t, d);
   if (d.values == detail::Values::ByteFloat) {
     el.floats.assign(el.ints.begin(), el.ints.end());
     el.ints.clear();

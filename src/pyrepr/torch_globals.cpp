@@ -433,9 +433,8 @@ class TorchGlobals::Impl {
     auto stride = ints_arg(args[3], fn, "stride");
     const Node* qp = args[4];
     bool rg = bool_arg(args[5], fn, "requires_grad");
-    const int64_t per_byte = st->dtype->element == ElementType::UInt4x2   ? 2
-                             : st->dtype->element == ElementType::UInt2x4 ? 4
-                                                                          : 1;
+    const int bits = element_bits(st->dtype->element);
+    const int64_t per_byte = bits < 8 ? 8 / bits : 1;
     if (per_byte == 1) {
       check_geometry(st, st->i, offset, size, stride, fn);
     } else {  // LibTorch reads numel elements on from byte `offset`, whatever the strides
