@@ -6,7 +6,7 @@
 #include <benchmark/benchmark.h>
 
 #include "pyrepr/options.hpp"
-#include "pyrepr/tensor_str.hpp"
+#include "pyrepr/torch_adapter.hpp"
 
 namespace {
 

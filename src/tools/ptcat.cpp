@@ -18,10 +18,10 @@
 #include <string_view>
 #include <vector>
 
+#include "pyrepr/dtype.hpp"
 #include "pyrepr/load.hpp"
 #include "pyrepr/object.hpp"
 #include "pyrepr/options.hpp"
-#include "pyrepr/torch_names.hpp"
 #include "pyrepr/versions.hpp"
 
 namespace {

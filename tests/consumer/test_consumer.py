@@ -11,7 +11,9 @@
 Either way the consumer is configured without a build type, built, and run:
 it must print what Python prints for the same values. Its second program,
 consumer_core, links only pyrepr::pyrepr: ldd must show no LibTorch in it, and
-it must print a torch.save file as Python's print(torch.load(f)) does.
+it must print a torch.save file as Python's print(torch.load(f)) does. The
+installed headers must be exactly include/pyrepr/*.hpp, and a third program,
+which includes an internal header, must fail to compile in either mode.
 """
 import os
 import shutil
@@ -71,14 +73,25 @@ def consume():
     if mode == "installed":
         prefix = os.path.join(work, "prefix")
         run(["cmake", "--install", build, "--prefix", prefix])
-        for header in ("pyrepr.hpp", "core.hpp", "object.hpp", "tensor_str.hpp"):
-            check("the install has include/pyrepr/" + header,
-                  os.path.exists(os.path.join(prefix, "include", "pyrepr", header)))
+        installed = sorted(os.path.relpath(os.path.join(d, f), prefix)
+                           for d, _, files in os.walk(prefix) for f in files
+                           if f.endswith((".hpp", ".h", ".inc")))
+        public = sorted(os.path.join("include", "pyrepr", f)
+                        for f in os.listdir(os.path.join(source, "include", "pyrepr")))
+        check("the install's headers are include/pyrepr/*.hpp, all of them and nothing else",
+              installed == public, "installed: %s\npublic: %s" % (installed, public))
         configure.append("-DCMAKE_PREFIX_PATH=" + prefix)
     else:
         configure.append("-DPYREPR_SOURCE_DIR=" + source)
     run(configure)
     run(["cmake", "--build", os.path.join(work, "build"), "--parallel", "2"])
+    internal = subprocess.run(["cmake", "--build", os.path.join(work, "build"),
+                               "--target", "consumer_internal"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    said = internal.stdout.decode("utf-8", "replace")
+    check("the %s consumer cannot include an internal header (pyrepr/load/unpickler.hpp)" % mode,
+          internal.returncode != 0 and "pyrepr/load/unpickler.hpp" in said
+          and "No such file" in said, said)
     got = run([os.path.join(work, "build", "consumer")])
     want = subprocess.run([sys.executable, "-c", PYTHON_PRINTS], stdout=subprocess.PIPE,
                           check=True).stdout.decode()

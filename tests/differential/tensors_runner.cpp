@@ -21,8 +21,9 @@
 
 #include "pyrepr/load.hpp"
 #include "pyrepr/options.hpp"
-#include "pyrepr/tensor_str.hpp"
-#include "pyrepr/torch_features.hpp"
+#include "pyrepr/tensor_repr.hpp"
+#include "pyrepr/torch/features.hpp"
+#include "pyrepr/torch_adapter.hpp"
 #include "pyrepr/versions.hpp"
 #include "rule_flags.hpp"
 

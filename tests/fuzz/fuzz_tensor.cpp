@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "pyrepr/options.hpp"
-#include "pyrepr/tensor_str.hpp"
+#include "pyrepr/torch_adapter.hpp"
 
 namespace {
 

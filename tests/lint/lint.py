@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.p
 from checks import check, finish  # noqa: E402
 
 EXTENSIONS = (".cpp", ".hpp", ".h", ".cc")
-WALK_DIRS = ("src", "notebooks_port", "tests", "cmake")
+WALK_DIRS = ("include", "src", "notebooks_port", "tests", "cmake")
 
 
 # The version the repository's .clang-format and .clang-tidy are written for:

@@ -18,10 +18,10 @@
 #include "catch.hpp"
 
 #include "pyrepr/load.hpp"
-#include "pyrepr/mapped_file.hpp"
+#include "pyrepr/load/mapped_file.hpp"
+#include "pyrepr/load/unpickler.hpp"
 #include "pyrepr/pyrepr.hpp"
-#include "pyrepr/torch_features.hpp"
-#include "pyrepr/unpickler.hpp"
+#include "pyrepr/torch/features.hpp"
 
 using pyrepr::LoadError;
 using pyrepr::Object;

@@ -14,7 +14,7 @@
 
 #include "pyrepr/options.hpp"
 #include "pyrepr/pyrepr.hpp"
-#include "pyrepr/tensor_str.hpp"
+#include "pyrepr/torch_adapter.hpp"
 
 using pyrepr::BigInt;
 using pyrepr::Bytes;

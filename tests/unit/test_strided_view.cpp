@@ -11,8 +11,9 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "pyrepr/core/summarized_data.hpp"
 #include "pyrepr/strided_view.hpp"
-#include "pyrepr/torch_scalar_types.hpp"
+#include "pyrepr/torch/scalar_types.hpp"
 
 namespace {
 

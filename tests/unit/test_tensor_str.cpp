@@ -15,8 +15,8 @@
 
 #include "pyrepr/fmt.hpp"
 #include "pyrepr/options.hpp"
-#include "pyrepr/tensor_str.hpp"
-#include "pyrepr/torch_features.hpp"
+#include "pyrepr/torch/features.hpp"
+#include "pyrepr/torch_adapter.hpp"
 #include "pyrepr/versions.hpp"
 
 using pyrepr::PrintArgs;

@@ -1,0 +1,28 @@
+// Reading what Python's torch.save wrote (the zip format of PyTorch >= 1.6)
+// into the Object model, as torch.load would: tensors (every dtype, strided
+// views, quantized, sparse), Parameters, and the containers around them.
+// Needs no LibTorch; a tensor's elements are read from the file only when
+// printed (to_torch, torch_adapter.hpp, makes an at::Tensor of one).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "pyrepr/object.hpp"
+
+namespace pyrepr {
+
+// Every failure to read a file is a LoadError with a one-line message.
+struct LoadError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+Object load(const std::string& path);
+// The same from the file's bytes in memory.
+Object load_bytes(const std::string& bytes);
+
+// A message kept on one line: control characters (from a path, say) escaped
+// as \xNN. Every LoadError message is already one.
+std::string one_line(const std::string& s);
+
+}  // namespace pyrepr
