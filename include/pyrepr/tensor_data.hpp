@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "pyrepr/options.hpp"
+#include "pyrepr/dtype.hpp"
 
 namespace pyrepr {
 
@@ -42,10 +42,10 @@ inline std::shared_ptr<const Storage> owned_storage(std::vector<unsigned char> b
 }
 
 struct TensorData {
-  std::string dtype = "float32";          // str(t.dtype) after "torch."; "": undefined
-  std::string layout = "strided";         // str(t.layout) after "torch."
-  std::string device = "cpu";             // str(t.device)
-  std::string default_dtype = "float32";  // torch.get_default_dtype() when printed
+  const DType* dtype = &dtypes::float32;          // t.dtype; nullptr: an undefined tensor
+  Layout layout = Layout::Strided;                // t.layout
+  std::string device = "cpu";                     // str(t.device)
+  const DType* default_dtype = &dtypes::float32;  // torch.get_default_dtype() when printed
   std::vector<int64_t> sizes;
 
   // The elements (of a quantized tensor: its integer representation):
@@ -61,9 +61,9 @@ struct TensorData {
   std::string grad_fn;                            // "" when none, else e.g. "AddBackward0"
   std::vector<std::optional<std::string>> names;  // named tensors (empty: unnamed)
 
-  // Quantized tensors: qscheme is "per_tensor_affine", "per_channel_affine"
-  // or "per_channel_affine_float_qparams" ("" when not quantized).
-  std::string qscheme;
+  // Quantized tensors: per_tensor_affine, per_channel_affine or
+  // per_channel_affine_float_qparams (None when not quantized).
+  QScheme qscheme = QScheme::None;
   double q_scale = 1.0;
   int64_t q_zero_point = 0;
   std::shared_ptr<const TensorData> q_scales, q_zero_points;  // per channel

@@ -128,8 +128,8 @@ void require_grad(pyrepr::Object& obj) {
   auto& v = obj.value();
   if (auto* t = std::get_if<pyrepr::TensorValue>(&v)) {
     // Python's Tensor.requires_grad_ checks the dtype itself, with this message.
-    const pyrepr::detail::DtypeName* d = pyrepr::detail::find_dtype(t->tensor->dtype);
-    if (!d || !pyrepr::detail::is_floating_or_complex(*d))
+    const pyrepr::DType* d = t->tensor->dtype;
+    if (!d || !(pyrepr::is_floating_point(*d) || pyrepr::is_complex(*d)))
       throw std::runtime_error("only Tensors of floating point dtype can require gradients");
     auto copy = std::make_shared<pyrepr::TensorData>(*t->tensor);
     copy->requires_grad = true;

@@ -10,7 +10,7 @@
 
 #include "pyrepr/load.hpp"
 #include "pyrepr/pyrepr.hpp"
-#include "pyrepr/tensor_str.hpp"
+#include "pyrepr/torch_adapter.hpp"
 
 namespace lesson {
 namespace {
@@ -47,9 +47,11 @@ StateDict read_state_dict(const std::string& path) {
     if (!value.is<pyrepr::TensorValue>())
       throw std::invalid_argument("'" + key + "' is not a tensor");
     const pyrepr::TensorData& data = *value.as<pyrepr::TensorValue>().tensor;
-    const bool floating = data.dtype == "float32" || data.dtype == "float64" ||
-                          data.dtype == "float16" || data.dtype == "bfloat16";
-    if (data.layout != "strided" || !data.qscheme.empty() || !floating) {
+    namespace dtypes = pyrepr::dtypes;
+    const bool floating = data.dtype == &dtypes::float32 || data.dtype == &dtypes::float64 ||
+                          data.dtype == &dtypes::float16 || data.dtype == &dtypes::bfloat16;
+    if (data.layout != pyrepr::Layout::Strided || data.qscheme != pyrepr::QScheme::None ||
+        !floating) {
       throw std::invalid_argument("'" + key + "' is not a dense floating-point tensor");
     }
     state.emplace_back(key, pyrepr::to_torch(data));

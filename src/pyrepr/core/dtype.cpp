@@ -1,150 +1,199 @@
 #include "pyrepr/dtype.hpp"
 
+#include <iterator>
+#include <string_view>
+#include <utility>
+
 #include "pyrepr/core/summarized_data.hpp"
 
-#include "pyrepr/load/load_diagnostics.hpp"
+namespace pyrepr {
 
-namespace pyrepr::detail {
+namespace dtypes {
+namespace {
+using E = ElementType;
+using V = DTypeValues;
+}  // namespace
+
+const DType float32{"float32", "Float", 4, E::Float32};
+const DType float64{"float64", "Double", 8, E::Float64};
+const DType float16{"float16", "Half", 2, E::Float16};
+const DType bfloat16{"bfloat16", "BFloat16", 2, E::BFloat16};
+const DType uint8{"uint8", "Byte", 1, E::UInt8};
+const DType int8{"int8", "Char", 1, E::Int8};
+const DType int16{"int16", "Short", 2, E::Int16};
+const DType int32{"int32", "Int", 4, E::Int32};
+const DType int64{"int64", "Long", 8, E::Int64};
+const DType bool_{"bool", "Bool", 1, E::Bool};
+const DType complex32{"complex32", "ComplexHalf", 4, E::Complex32};
+const DType complex64{"complex64", "ComplexFloat", 8, E::Complex64};
+const DType complex128{"complex128", "ComplexDouble", 16, E::Complex128};
+const DType quint8{"quint8", "QUInt8", 1, E::UInt8, V::Quantized};
+const DType qint8{"qint8", "QInt8", 1, E::Int8, V::Quantized};
+const DType qint32{"qint32", "QInt32", 4, E::Int32, V::Quantized};
+const DType quint4x2{"quint4x2", "QUInt4x2", 1, E::UInt4x2, V::Quantized};
+const DType quint2x4{"quint2x4", "QUInt2x4", 1, E::UInt2x4, V::Quantized};
+// PyTorch 2.x: saved as an UntypedStorage and _rebuild_tensor_v3
+const DType float8_e5m2{"float8_e5m2", "Float8_e5m2", 1, E::Float8_e5m2};
+const DType float8_e4m3fn{"float8_e4m3fn", "Float8_e4m3fn", 1, E::Float8_e4m3fn};
+const DType float8_e5m2fnuz{"float8_e5m2fnuz", "Float8_e5m2fnuz", 1, E::Float8_e5m2fnuz};
+const DType float8_e4m3fnuz{"float8_e4m3fnuz", "Float8_e4m3fnuz", 1, E::Float8_e4m3fnuz};
+const DType float8_e8m0fnu{"float8_e8m0fnu", "Float8_e8m0fnu", 1, E::Float8_e8m0fnu};
+const DType float4_e2m1fn_x2{"float4_e2m1fn_x2", "Float4_e2m1fn_x2", 1, E::UInt8, V::ByteFloat};
+const DType uint16{"uint16", "UInt16", 2, E::UInt16};
+const DType uint32{"uint32", "UInt32", 4, E::UInt32};
+const DType uint64{"uint64", "UInt64", 8, E::UInt64};
+const DType bits1x8{"bits1x8", "Bits1x8", 1, E::UInt8, V::None};
+const DType bits2x4{"bits2x4", "Bits2x4", 1, E::UInt8, V::None};
+const DType bits4x2{"bits4x2", "Bits4x2", 1, E::UInt8, V::None};
+const DType bits8{"bits8", "Bits8", 1, E::UInt8, V::None};
+const DType bits16{"bits16", "Bits16", 2, E::UInt16, V::None};
+const DType bcomplex32{"bcomplex32", "BComplex32", 4, E::BComplex32};
+// PyTorch 2.x: dtypes without storage (torch.save refuses their tensors)
+const DType uint1{"uint1", "UInt1"};
+const DType uint2{"uint2", "UInt2"};
+const DType uint3{"uint3", "UInt3"};
+const DType uint4{"uint4", "UInt4"};
+const DType uint5{"uint5", "UInt5"};
+const DType uint6{"uint6", "UInt6"};
+const DType uint7{"uint7", "UInt7"};
+const DType int1{"int1", "Int1"};
+const DType int2{"int2", "Int2"};
+const DType int3{"int3", "Int3"};
+const DType int4{"int4", "Int4"};
+const DType int5{"int5", "Int5"};
+const DType int6{"int6", "Int6"};
+const DType int7{"int7", "Int7"};
+
+}  // namespace dtypes
+
 namespace {
 
-using E = ElementType;
-using V = Values;
+using namespace dtypes;  // NOLINT(google-build-using-namespace): the table below
 
-constexpr DtypeName kDtypes[] = {
-    {"float32", "float32", "Float", 4, E::Float32},
-    {"float", "float32", "Float", 4, E::Float32},
-    {"float64", "float64", "Double", 8, E::Float64},
-    {"double", "float64", "Double", 8, E::Float64},
-    {"float16", "float16", "Half", 2, E::Float16},
-    {"half", "float16", "Half", 2, E::Float16},
-    {"bfloat16", "bfloat16", "BFloat16", 2, E::BFloat16},
-    {"uint8", "uint8", "Byte", 1, E::UInt8},
-    {"int8", "int8", "Char", 1, E::Int8},
-    {"int16", "int16", "Short", 2, E::Int16},
-    {"short", "int16", "Short", 2, E::Int16},
-    {"int32", "int32", "Int", 4, E::Int32},
-    {"int", "int32", "Int", 4, E::Int32},
-    {"int64", "int64", "Long", 8, E::Int64},
-    {"long", "int64", "Long", 8, E::Int64},
-    {"bool", "bool", "Bool", 1, E::Bool},
-    {"complex32", "complex32", "ComplexHalf", 4, E::Complex32},
-    {"chalf", "complex32", "ComplexHalf", 4, E::Complex32},
-    {"complex64", "complex64", "ComplexFloat", 8, E::Complex64},
-    {"cfloat", "complex64", "ComplexFloat", 8, E::Complex64},
-    {"complex128", "complex128", "ComplexDouble", 16, E::Complex128},
-    {"cdouble", "complex128", "ComplexDouble", 16, E::Complex128},
-    {"quint8", "quint8", "QUInt8", 1, E::UInt8, V::Quantized},
-    {"qint8", "qint8", "QInt8", 1, E::Int8, V::Quantized},
-    {"qint32", "qint32", "QInt32", 4, E::Int32, V::Quantized},
-    {"quint4x2", "quint4x2", "QUInt4x2", 1, E::UInt4x2, V::Quantized},
-    {"quint2x4", "quint2x4", "QUInt2x4", 1, E::UInt2x4, V::Quantized},
-    // PyTorch 2.x: saved as an UntypedStorage and _rebuild_tensor_v3
-    {"float8_e5m2", "float8_e5m2", "Float8_e5m2", 1, E::Float8_e5m2},
-    {"float8_e4m3fn", "float8_e4m3fn", "Float8_e4m3fn", 1, E::Float8_e4m3fn},
-    {"float8_e5m2fnuz", "float8_e5m2fnuz", "Float8_e5m2fnuz", 1, E::Float8_e5m2fnuz},
-    {"float8_e4m3fnuz", "float8_e4m3fnuz", "Float8_e4m3fnuz", 1, E::Float8_e4m3fnuz},
-    {"float8_e8m0fnu", "float8_e8m0fnu", "Float8_e8m0fnu", 1, E::Float8_e8m0fnu},
-    {"float4_e2m1fn_x2", "float4_e2m1fn_x2", "Float4_e2m1fn_x2", 1, E::UInt8, V::ByteFloat},
-    {"uint16", "uint16", "UInt16", 2, E::UInt16},
-    {"uint32", "uint32", "UInt32", 4, E::UInt32},
-    {"uint64", "uint64", "UInt64", 8, E::UInt64},
-    {"bits1x8", "bits1x8", "Bits1x8", 1, E::UInt8, V::None},
-    {"bits2x4", "bits2x4", "Bits2x4", 1, E::UInt8, V::None},
-    {"bits4x2", "bits4x2", "Bits4x2", 1, E::UInt8, V::None},
-    {"bits8", "bits8", "Bits8", 1, E::UInt8, V::None},
-    {"bits16", "bits16", "Bits16", 2, E::UInt16, V::None},
-    {"bcomplex32", "bcomplex32", "BComplex32", 4, E::BComplex32},
-    // PyTorch 2.x: dtypes without storage (torch.save refuses their tensors)
-    {"uint1", "uint1", "UInt1"},
-    {"uint2", "uint2", "UInt2"},
-    {"uint3", "uint3", "UInt3"},
-    {"uint4", "uint4", "UInt4"},
-    {"uint5", "uint5", "UInt5"},
-    {"uint6", "uint6", "UInt6"},
-    {"uint7", "uint7", "UInt7"},
-    {"int1", "int1", "Int1"},
-    {"int2", "int2", "Int2"},
-    {"int3", "int3", "Int3"},
-    {"int4", "int4", "Int4"},
-    {"int5", "int5", "Int5"},
-    {"int6", "int6", "Int6"},
-    {"int7", "int7", "Int7"},
+// Every name torch.<name> can be, Python's aliases included.
+const std::pair<std::string_view, const DType*> kNames[] = {
+    {"float32", &float32},
+    {"float", &float32},
+    {"float64", &float64},
+    {"double", &float64},
+    {"float16", &float16},
+    {"half", &float16},
+    {"bfloat16", &bfloat16},
+    {"uint8", &uint8},
+    {"int8", &int8},
+    {"int16", &int16},
+    {"short", &int16},
+    {"int32", &int32},
+    {"int", &int32},
+    {"int64", &int64},
+    {"long", &int64},
+    {"bool", &bool_},
+    {"complex32", &complex32},
+    {"chalf", &complex32},
+    {"complex64", &complex64},
+    {"cfloat", &complex64},
+    {"complex128", &complex128},
+    {"cdouble", &complex128},
+    {"quint8", &quint8},
+    {"qint8", &qint8},
+    {"qint32", &qint32},
+    {"quint4x2", &quint4x2},
+    {"quint2x4", &quint2x4},
+    {"float8_e5m2", &float8_e5m2},
+    {"float8_e4m3fn", &float8_e4m3fn},
+    {"float8_e5m2fnuz", &float8_e5m2fnuz},
+    {"float8_e4m3fnuz", &float8_e4m3fnuz},
+    {"float8_e8m0fnu", &float8_e8m0fnu},
+    {"float4_e2m1fn_x2", &float4_e2m1fn_x2},
+    {"uint16", &uint16},
+    {"uint32", &uint32},
+    {"uint64", &uint64},
+    {"bits1x8", &bits1x8},
+    {"bits2x4", &bits2x4},
+    {"bits4x2", &bits4x2},
+    {"bits8", &bits8},
+    {"bits16", &bits16},
+    {"bcomplex32", &bcomplex32},
+    {"uint1", &uint1},
+    {"uint2", &uint2},
+    {"uint3", &uint3},
+    {"uint4", &uint4},
+    {"uint5", &uint5},
+    {"uint6", &uint6},
+    {"uint7", &uint7},
+    {"int1", &int1},
+    {"int2", &int2},
+    {"int3", &int3},
+    {"int4", &int4},
+    {"int5", &int5},
+    {"int6", &int6},
+    {"int7", &int7},
 };
 
-// The storage classes torch.save names in persistent ids (before PyTorch 2.x
-// introduced UntypedStorage for the new dtypes, one class per dtype).
-constexpr std::pair<const char*, const char*> kStorageTypes[] = {
-    {"DoubleStorage", "float64"},
-    {"FloatStorage", "float32"},
-    {"HalfStorage", "float16"},
-    {"LongStorage", "int64"},
-    {"IntStorage", "int32"},
-    {"ShortStorage", "int16"},
-    {"CharStorage", "int8"},
-    {"ByteStorage", "uint8"},
-    {"BoolStorage", "bool"},
-    {"BFloat16Storage", "bfloat16"},
-    {"ComplexDoubleStorage", "complex128"},
-    {"ComplexFloatStorage", "complex64"},
-    {"QInt8Storage", "qint8"},
-    {"QInt32Storage", "qint32"},
-    {"QUInt8Storage", "quint8"},
-    {"QUInt4x2Storage", "quint4x2"},
-    {"QUInt2x4Storage", "quint2x4"},
+constexpr std::pair<Layout, const char*> kLayouts[] = {
+    {Layout::Strided, "strided"},      {Layout::SparseCoo, "sparse_coo"},
+    {Layout::SparseCsr, "sparse_csr"}, {Layout::SparseCsc, "sparse_csc"},
+    {Layout::SparseBsr, "sparse_bsr"}, {Layout::SparseBsc, "sparse_bsc"},
+    {Layout::Mkldnn, "_mkldnn"},
+};
+
+constexpr std::pair<QScheme, const char*> kQSchemes[] = {
+    {QScheme::PerTensorAffine, "per_tensor_affine"},
+    {QScheme::PerChannelAffine, "per_channel_affine"},
+    {QScheme::PerTensorSymmetric, "per_tensor_symmetric"},
+    {QScheme::PerChannelSymmetric, "per_channel_symmetric"},
+    {QScheme::PerChannelAffineFloatQParams, "per_channel_affine_float_qparams"},
 };
 
 }  // namespace
 
-bool is_floating_or_complex(const DtypeName& d) {
-  if (d.values == Values::ByteFloat) return true;  // float4_e2m1fn_x2 is a floating type
-  if (d.values != Values::Plain) return false;
-  const ValueKind k = value_kind(d.element);
-  return k == ValueKind::Floating || k == ValueKind::Complex;
-}
-
-const DtypeName* find_dtype(const std::string& python_name) {
-  for (const auto& d : kDtypes)
-    if (python_name == d.python) return &d;
+const DType* find_dtype(std::string_view name) {
+  for (const auto& [n, d] : kNames)
+    if (name == n) return d;
   return nullptr;
 }
 
-const DtypeName* find_dtype_c10(const std::string& c10_name) {
-  for (const auto& d : kDtypes)
-    if (c10_name == d.c10) return &d;
+const DType* find_dtype_c10(std::string_view c10_name) {
+  for (const auto& [n, d] : kNames)
+    if (c10_name == d->c10) return d;
   return nullptr;
 }
 
-const DtypeName& dtype_of(const std::string& canonical, const char* fn) {
-  const DtypeName* d = find_dtype(canonical);
-  if (!d) fail(std::string(fn) + ": torch." + printable(canonical) + " is not a dtype");
-  if (d->itemsize == 0)
-    fail(std::string(fn) + ": torch." + canonical +
-         " tensors have no storage (torch.save cannot write them)");
-  return *d;
+bool is_floating_point(const DType& d) {
+  if (d.values == DTypeValues::ByteFloat) return true;  // float4_e2m1fn_x2 is a floating type
+  return d.values == DTypeValues::Plain &&
+         detail::value_kind(d.element) == detail::ValueKind::Floating;
 }
 
-std::optional<std::string> canonical_torch_value(const std::string& name) {
-  if (const DtypeName* d = find_dtype(name)) return std::string(d->canonical);
-  static const char* const others[] = {
-      // layouts
-      "strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc", "_mkldnn",
-      // qschemes
-      "per_tensor_affine", "per_channel_affine", "per_tensor_symmetric", "per_channel_symmetric",
-      "per_channel_affine_float_qparams"};
-  for (const char* o : others)
-    if (name == o) return name;
+bool is_complex(const DType& d) {
+  return d.values == DTypeValues::Plain &&
+         detail::value_kind(d.element) == detail::ValueKind::Complex;
+}
+
+size_t element_size(const DType& d) { return d.itemsize; }
+
+const char* layout_name(Layout layout) {
+  for (const auto& [l, name] : kLayouts)
+    if (l == layout) return name;
+  return "";
+}
+
+std::optional<Layout> find_layout(std::string_view name) {
+  for (const auto& [l, n] : kLayouts)
+    if (name == n) return l;
   return std::nullopt;
 }
 
-bool is_layout_name(const std::string& n) {
-  return n == "strided" || n == "sparse_coo" || n == "sparse_csr" || n == "sparse_csc" ||
-         n == "sparse_bsr" || n == "sparse_bsc" || n == "_mkldnn";
+const char* qscheme_name(QScheme qscheme) {
+  for (const auto& [q, name] : kQSchemes)
+    if (q == qscheme) return name;
+  return "";
 }
 
-const DtypeName* storage_class_dtype(const std::string& name) {
-  for (const auto& [storage, dtype] : kStorageTypes)
-    if (name == storage) return find_dtype(dtype);
-  return nullptr;
+std::optional<QScheme> find_qscheme(std::string_view name) {
+  for (const auto& [q, n] : kQSchemes)
+    if (name == n) return q;
+  return std::nullopt;
 }
 
-}  // namespace pyrepr::detail
+}  // namespace pyrepr

@@ -31,17 +31,19 @@ using detail::ValueKind;
 
 void append(Buffer& out, std::string_view s) { out.append(s.data(), s.data() + s.size()); }
 
-const detail::DtypeName& dtype_info(const TensorData& t) {
-  const detail::DtypeName* d = detail::find_dtype(t.dtype);
-  if (!d || d->itemsize == 0) throw std::invalid_argument("repr(): unknown dtype torch." + t.dtype);
-  return *d;
+const DType& dtype_info(const TensorData& t) {
+  if (!t.dtype) throw std::invalid_argument("repr() of an undefined tensor");
+  if (t.dtype->itemsize == 0) {
+    throw std::invalid_argument(std::string("repr(): unknown dtype torch.") + t.dtype->name);
+  }
+  return *t.dtype;
 }
 
 // The view of t's elements (for the core's get_summarized_data). Bits dtypes
 // have no values: Python's formatter fails on the first element's item(),
 // with this message.
-StridedView strided_view(const TensorData& t, const detail::DtypeName& d) {
-  if (d.values == detail::Values::None) {
+StridedView strided_view(const TensorData& t, const DType& d) {
+  if (d.values == DTypeValues::None) {
     throw std::runtime_error(std::string("\"_local_scalar_dense_cpu\" not implemented for '") +
                              d.c10 + "'");
   }
@@ -85,9 +87,10 @@ std::vector<int64_t> channel_of_each(const Elements& el, const std::vector<int64
 // A zero point outside the integer type's range: LibTorch builds the tensor
 // but refuses to dequantize it (so to print it), with this message. (Its
 // sub-byte kernels, quint4x2 and quint2x4, check nothing.)
-void check_zero_point(double zp, const std::string& dtype, const char* kernel) {
-  const double lo = dtype == "quint8" ? 0 : dtype == "qint8" ? -128 : -2147483648.0;
-  const double hi = dtype == "quint8" ? 255 : dtype == "qint8" ? 127 : 2147483647.0;
+void check_zero_point(double zp, const DType& dtype, const char* kernel) {
+  const bool u8 = &dtype == &dtypes::quint8, i8 = &dtype == &dtypes::qint8;
+  const double lo = u8 ? 0 : i8 ? -128 : -2147483648.0;
+  const double hi = u8 ? 255 : i8 ? 127 : 2147483647.0;
   if (zp > hi) {
     throw std::runtime_error(fmt::format("{} zero_point {:.0f} is above upper bound.", kernel, zp));
   }
@@ -100,12 +103,12 @@ void check_zero_point(double zp, const std::string& dtype, const char* kernel) {
 // per tensor float(scale) * float(q - zero_point) in float; per channel
 // (q - zero_point) * scale in double; with float qparams (q - zero_point) *
 // scale in float.
-void dequantize(Elements& el, const TensorData& t, const detail::DtypeName& d) {
+void dequantize(Elements& el, const TensorData& t, const DType& d) {
   const bool sub_byte = element_bits(d.element) < 8;
   detail::LargeVector<double> out(el.ints.size());
-  if (t.qscheme == "per_tensor_affine") {
+  if (t.qscheme == QScheme::PerTensorAffine) {
     if (!sub_byte) {
-      check_zero_point(static_cast<double>(t.q_zero_point), t.dtype,
+      check_zero_point(static_cast<double>(t.q_zero_point), d,
                        "dequantize_tensor_per_tensor_affine");
     }
     const auto scale = static_cast<float>(t.q_scale);
@@ -116,14 +119,14 @@ void dequantize(Elements& el, const TensorData& t, const detail::DtypeName& d) {
     const std::vector<double> scales = detail::all_values(*t.q_scales);
     const std::vector<double> zps = detail::all_values(*t.q_zero_points);
     const std::vector<int64_t> channel = channel_of_each(el, t.sizes, t.q_axis);
-    const bool float_qparams = t.qscheme == "per_channel_affine_float_qparams";
+    const bool float_qparams = t.qscheme == QScheme::PerChannelAffineFloatQParams;
     if (!float_qparams && sub_byte) {  // LibTorch has no such kernel
       throw std::runtime_error(
           std::string("\"dequantize_tensor_per_channel_affine\" not implemented for '") + d.c10 +
           "'");
     }
     if (!float_qparams) {
-      for (double zp : zps) check_zero_point(zp, t.dtype, "dequantize_tensor_per_channel_affine");
+      for (double zp : zps) check_zero_point(zp, d, "dequantize_tensor_per_channel_affine");
     }
     for (size_t k = 0; k < out.size(); ++k) {
       const auto c = static_cast<size_t>(channel[k]);
@@ -165,9 +168,9 @@ int64_t negate_integer(int64_t v, ElementType type) {
 
 // What resolve_conj(), resolve_neg(), dequantize() and float4's byte view
 // make of the displayed elements.
-void values_of(Elements& el, const TensorData& t, const detail::DtypeName& d) {
-  if (d.values == detail::Values::Quantized) return dequantize(el, t, d);
-  if (d.values == detail::Values::ByteFloat) {
+void values_of(Elements& el, const TensorData& t, const DType& d) {
+  if (d.values == DTypeValues::Quantized) return dequantize(el, t, d);
+  if (d.values == DTypeValues::ByteFloat) {
     el.floats.assign(el.ints.begin(), el.ints.end());
     el.ints.clear();
     el.kind = ValueKind::Floating;
@@ -190,7 +193,7 @@ void check_options(const PrintOptions& opts) {
 void tensor_str(Buffer& out, const TensorData& self, int64_t indent, const PrintOptions& opts) {
   if (self.numel() == 0) return append(out, "[]");
   if (self.dequantized) return tensor_str(out, *self.dequantized, indent, opts);
-  const detail::DtypeName& d = dtype_info(self);
+  const DType& d = dtype_info(self);
   detail::tensor_str(out, strided_view(self, d), indent, opts,
                      [&](Elements& el) { values_of(el, self, d); });
 }
@@ -240,9 +243,9 @@ std::string sparse_part(const std::string& prefix, const TensorData& part, int64
   return s + ")";
 }
 
-bool is_compressed(const std::string& layout) {
-  return layout == "sparse_csr" || layout == "sparse_csc" || layout == "sparse_bsr" ||
-         layout == "sparse_bsc";
+bool is_compressed(Layout layout) {
+  return layout == Layout::SparseCsr || layout == Layout::SparseCsc ||
+         layout == Layout::SparseBsr || layout == Layout::SparseBsc;
 }
 
 const TensorData& part(const TensorData& t, size_t k) {
@@ -254,7 +257,7 @@ const TensorData& part(const TensorData& t, size_t k) {
 
 // _str_intern
 void str_intern(Buffer& out, const TensorData& self, const PrintOptions& opts) {
-  if (self.dtype.empty()) throw std::invalid_argument("repr() of an undefined tensor");
+  const DType& st = dtype_info(self);
   check_options(opts);
   const detail::TensorStrRules rules = detail::tensor_str_rules(opts.rules.torch);
   const std::string prefix = "tensor(";
@@ -265,14 +268,15 @@ void str_intern(Buffer& out, const TensorData& self, const PrintOptions& opts) {
   std::function<void()> body;
 
   if (self.device != "cpu") suffixes.push_back("device='" + self.device + "'");
-  const std::string default_complex = self.default_dtype == "float64" ? "complex128" : "complex64";
-  const std::string& st = self.dtype;
-  const bool has_default_dtype =
-      st == self.default_dtype || st == default_complex || st == "int64" || st == "bool";
-  const std::string dtype_suffix = "dtype=torch." + st;
+  const DType& default_dtype = self.default_dtype ? *self.default_dtype : dtypes::float32;
+  const DType& default_complex =
+      &default_dtype == &dtypes::float64 ? dtypes::complex128 : dtypes::complex64;
+  const bool has_default_dtype = &st == &default_dtype || &st == &default_complex ||
+                                 &st == &dtypes::int64 || &st == &dtypes::bool_;
+  const std::string dtype_suffix = std::string("dtype=torch.") + st.name;
   const bool is_meta = self.device == "meta";
 
-  if (self.layout == "sparse_coo") {
+  if (self.layout == Layout::SparseCoo) {
     suffixes.push_back("size=" + shape_tuple_str(self.sizes));
     if (!is_meta) suffixes.push_back(fmt::format("nnz={}", self.nnz));
     if (!has_default_dtype) suffixes.push_back(dtype_suffix);
@@ -285,7 +289,7 @@ void str_intern(Buffer& out, const TensorData& self, const PrintOptions& opts) {
     suffixes.push_back("size=" + shape_tuple_str(self.sizes));
     suffixes.push_back(fmt::format("nnz={}", self.nnz));
     if (!has_default_dtype) suffixes.push_back(dtype_suffix);
-    const bool row = self.layout == "sparse_csr" || self.layout == "sparse_bsr";
+    const bool row = self.layout == Layout::SparseCsr || self.layout == Layout::SparseBsr;
     body = [&, row] {
       append(out, sparse_part(row ? "crow_indices=tensor(" : "ccol_indices=tensor(", part(self, 0),
                               indent, opts) +
@@ -295,11 +299,11 @@ void str_intern(Buffer& out, const TensorData& self, const PrintOptions& opts) {
                       ",\n" + std::string(indent, ' ') +
                       sparse_part("values=tensor(", part(self, 2), indent, opts));
     };
-  } else if (!self.qscheme.empty()) {
+  } else if (self.qscheme != QScheme::None) {
     suffixes.push_back("size=" + shape_tuple_str(self.sizes));
     if (!has_default_dtype) suffixes.push_back(dtype_suffix);
-    suffixes.push_back("quantization_scheme=torch." + self.qscheme);
-    if (self.qscheme == "per_tensor_affine" || self.qscheme == "per_tensor_symmetric") {
+    suffixes.push_back(std::string("quantization_scheme=torch.") + qscheme_name(self.qscheme));
+    if (self.qscheme == QScheme::PerTensorAffine || self.qscheme == QScheme::PerTensorSymmetric) {
       suffixes.push_back("scale=" + float_repr(self.q_scale));
       suffixes.push_back(fmt::format("zero_point={}", self.q_zero_point));
     } else {
@@ -313,12 +317,12 @@ void str_intern(Buffer& out, const TensorData& self, const PrintOptions& opts) {
     body = [&] { tensor_str(out, self, indent, opts); };
   } else if (is_meta) {
     suffixes.push_back("size=" + shape_tuple_str(self.sizes));
-    if (st != self.default_dtype) suffixes.push_back(dtype_suffix);
+    if (&st != &default_dtype) suffixes.push_back(dtype_suffix);
     body = [&] { append(out, "..."); };
   } else if (self.numel() == 0) {
     // Explicitly print the shape if it is not (0,), to match NumPy
     if (self.dim() != 1) suffixes.push_back("size=" + shape_tuple_str(self.sizes));
-    if (st != self.default_dtype) suffixes.push_back(dtype_suffix);
+    if (&st != &default_dtype) suffixes.push_back(dtype_suffix);
     body = [&] { append(out, "[]"); };
   } else {
     if (opts.edgeitems == 0 && rules.edgeitems_zero_elides_all) {
@@ -328,7 +332,9 @@ void str_intern(Buffer& out, const TensorData& self, const PrintOptions& opts) {
     body = [&] { tensor_str(out, self, indent, opts); };
   }
 
-  if (self.layout != "strided") suffixes.push_back("layout=torch." + self.layout);
+  if (self.layout != Layout::Strided) {
+    suffixes.push_back(std::string("layout=torch.") + layout_name(self.layout));
+  }
 
   if (!self.grad_fn.empty()) {
     suffixes.push_back("grad_fn=<" + self.grad_fn + ">");
@@ -345,7 +351,7 @@ void str_intern(Buffer& out, const TensorData& self, const PrintOptions& opts) {
 
   append(out, prefix);
   body();
-  add_suffixes(out, suffixes, indent, /*force_newline=*/self.layout == "sparse_coo", opts);
+  add_suffixes(out, suffixes, indent, /*force_newline=*/self.layout == Layout::SparseCoo, opts);
 }
 
 }  // namespace
@@ -353,19 +359,20 @@ void str_intern(Buffer& out, const TensorData& self, const PrintOptions& opts) {
 namespace detail {
 
 std::vector<double> all_values(const TensorData& t) {
-  const DtypeName& d = dtype_info(t);
+  const DType& d = dtype_info(t);
   Elements el = get_summarized_data(strided_view(t, d), false, 0);
   values_of(el, t, d);
   if (el.kind == ValueKind::Floating) return {el.floats.begin(), el.floats.end()};
   if (el.kind == ValueKind::Integral) return {el.ints.begin(), el.ints.end()};
-  throw std::invalid_argument("expected a tensor of real numbers, not torch." + t.dtype);
+  throw std::invalid_argument(std::string("expected a tensor of real numbers, not torch.") +
+                              d.name);
 }
 
 std::vector<int64_t> all_ints(const TensorData& t) {
-  const DtypeName& d = dtype_info(t);
+  const DType& d = dtype_info(t);
   Elements el = get_summarized_data(strided_view(t, d), false, 0);
-  if (d.values != Values::Plain || el.kind != ValueKind::Integral) {
-    throw std::invalid_argument("expected an integer tensor, not torch." + t.dtype);
+  if (d.values != DTypeValues::Plain || el.kind != ValueKind::Integral) {
+    throw std::invalid_argument(std::string("expected an integer tensor, not torch.") + d.name);
   }
   values_of(el, t, d);
   return {el.ints.begin(), el.ints.end()};

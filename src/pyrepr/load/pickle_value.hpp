@@ -65,9 +65,9 @@ struct Node {
   bool visiting = false;
   bool fresh = false;  // Int: just made by an opcode, held by the stack alone
   Fn fn = Fn::Value;
-  const DtypeName* dtype = nullptr;  // StorageType, Storage
-  int64_t i = 0;                     // Int; Storage: numel
-  uint64_t nbytes = 0;               // Storage: its size in bytes
+  const DType* dtype = nullptr;  // StorageType, Storage
+  int64_t i = 0;                 // Int; Storage: numel
+  uint64_t nbytes = 0;           // Storage: its size in bytes
   double f = 0;
   std::string s;             // Str, Bytes, BigInt decimal, Global module, Storage key
   std::string name;          // Global name

@@ -16,7 +16,7 @@ namespace pyrepr::detail {
 namespace {
 
 void check_dense(const TensorData& t, const char* fn, const char* what) {
-  if (t.layout != "strided" || !t.qscheme.empty())
+  if (t.layout != Layout::Strided || t.qscheme != QScheme::None)
     fail(std::string(fn) + ": " + what + " must be a dense tensor");
 }
 std::vector<int64_t> sparse_size(const Node* n, const char* fn) {
@@ -65,7 +65,7 @@ TensorData sparse_coo(const std::vector<Node*>& data, const char* fn) {
       data.size() == 4 && data[3]->kind != Kind::None && bool_arg(data[3], fn, "is_coalesced");
   check_dense(indices, fn, "indices");
   check_dense(values, fn, "values");
-  if (indices.dtype != "int64") fail(std::string(fn) + ": indices must be an int64 tensor");
+  if (indices.dtype != &dtypes::int64) fail(std::string(fn) + ": indices must be an int64 tensor");
   if (indices.dim() != 2) fail(std::string(fn) + ": indices must be 2-dimensional");
   if (values.dim() < 1) fail(std::string(fn) + ": values must have at least one dimension");
   const int64_t sparse_dim = indices.sizes[0], nnz = indices.sizes[1];
@@ -98,7 +98,7 @@ TensorData sparse_coo(const std::vector<Node*>& data, const char* fn) {
   if (coalesced) check_coalesced(idx, sparse_dim, nnz);
   TensorData t;
   t.dtype = values.dtype;
-  t.layout = "sparse_coo";
+  t.layout = Layout::SparseCoo;
   t.sizes = std::move(size);
   t.nnz = nnz;
   t.is_coalesced = coalesced;
@@ -109,8 +109,7 @@ TensorData sparse_coo(const std::vector<Node*>& data, const char* fn) {
 // _validate_sparse_compressed_tensor_args: the index dtypes and shapes,
 // the compressed indices (0 first, nnz last, never decreasing) and the
 // plain indices (inside the size), batch by batch.
-TensorData sparse_compressed(const std::vector<Node*>& data, const std::string& layout,
-                             const char* fn) {
+TensorData sparse_compressed(const std::vector<Node*>& data, Layout layout, const char* fn) {
   const TensorData& compressed = tensor_arg(data[0], fn, "compressed_indices");
   const TensorData& plain = tensor_arg(data[1], fn, "plain_indices");
   const TensorData& values = tensor_arg(data[2], fn, "values");
@@ -119,14 +118,14 @@ TensorData sparse_compressed(const std::vector<Node*>& data, const std::string& 
   check_dense(plain, fn, "plain_indices");
   check_dense(values, fn, "values");
   const std::string f = fn;
-  if ((compressed.dtype != "int32" && compressed.dtype != "int64") ||
+  if ((compressed.dtype != &dtypes::int32 && compressed.dtype != &dtypes::int64) ||
       compressed.dtype != plain.dtype)
     fail(f + ": compressed_indices and plain_indices must both be int32 or both int64 tensors");
   if (compressed.dim() < 1 || plain.dim() != compressed.dim())
     fail(f + ": compressed_indices and plain_indices must have the same number of dimensions");
   const int64_t batch = compressed.dim() - 1;
-  const bool blocked = layout == "sparse_bsr" || layout == "sparse_bsc";
-  const bool row = layout == "sparse_csr" || layout == "sparse_bsr";
+  const bool blocked = layout == Layout::SparseBsr || layout == Layout::SparseBsc;
+  const bool row = layout == Layout::SparseCsr || layout == Layout::SparseBsr;
   if (static_cast<int64_t>(size.size()) < batch + 2 || values.dim() < batch + 1 + (blocked ? 2 : 0))
     fail(f + ": size and values do not fit the indices' " + std::to_string(batch) +
          " batch dimensions");

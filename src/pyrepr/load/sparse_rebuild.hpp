@@ -14,7 +14,6 @@ namespace pyrepr::detail {
 TensorData sparse_coo(const std::vector<Node*>& data, const char* fn);
 // CSR, CSC, BSR, BSC (`layout`): data is (compressed_indices, plain_indices,
 // values, size).
-TensorData sparse_compressed(const std::vector<Node*>& data, const std::string& layout,
-                             const char* fn);
+TensorData sparse_compressed(const std::vector<Node*>& data, Layout layout, const char* fn);
 
 }  // namespace pyrepr::detail

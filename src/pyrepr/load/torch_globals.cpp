@@ -15,6 +15,7 @@
 
 #include "pyrepr/dtype.hpp"
 #include "pyrepr/load/sparse_rebuild.hpp"
+#include "pyrepr/load/torch_names.hpp"
 
 namespace pyrepr::detail {
 
@@ -96,7 +97,7 @@ class TorchGlobals::Impl {
     // of _rebuild_tensor_v3.
     if ((module == "torch" || module == "torch.storage") && name == "UntypedStorage") {
       Node* g = make_global(module, name, Fn::StorageType);
-      g->dtype = find_dtype("uint8");
+      g->dtype = &dtypes::uint8;
       g->flag = true;
       return g;
     }
@@ -183,7 +184,7 @@ class TorchGlobals::Impl {
         const Node* name = args[0];
         const std::string prefix = "torch.";
         if (name->kind != Kind::Str || name->s.compare(0, prefix.size(), prefix) != 0 ||
-            !is_layout_name(name->s.substr(prefix.size())))
+            !find_layout(name->s.substr(prefix.size())))
           fail("_get_layout: unknown layout");
         return make_global("torch", name->s.substr(prefix.size()), Fn::Value);
       }
@@ -198,8 +199,7 @@ class TorchGlobals::Impl {
   // requires_grad=True, as LibTorch allows it.
   static void set_requires_grad(TensorData& t, bool rg, const char* fn) {
     if (!rg) return;
-    const DtypeName* d = find_dtype(t.dtype);
-    if (!d || !is_floating_or_complex(*d))
+    if (!t.dtype || !(is_floating_point(*t.dtype) || is_complex(*t.dtype)))
       fail(std::string(fn) +
            ": only Tensors of floating point and complex dtype can require gradients");
     t.requires_grad = true;
@@ -272,7 +272,7 @@ class TorchGlobals::Impl {
     const Node* st = args[0];
     if (st->kind != Kind::Storage)
       fail(std::string(fn) + ": expected a storage, not " + kind_name(st));
-    const DtypeName* dtype = st->dtype;
+    const DType* dtype = st->dtype;
     if (version == 3) {
       const Node* d = args[6];
       if (d->kind != Kind::Global || d->fn != Fn::Value || d->s != "torch" || !find_dtype(d->name))
@@ -280,7 +280,7 @@ class TorchGlobals::Impl {
              (d->kind == Kind::Global ? global_name(d) : std::string(kind_name(d))));
       dtype = &dtype_of(d->name, fn);
     }
-    if (dtype->values == Values::Quantized)
+    if (dtype->values == DTypeValues::Quantized)
       fail(std::string(fn) + ": cannot build a plain tensor of quantized dtype " + dtype->c10);
     const auto itemsize = static_cast<int64_t>(dtype->itemsize);
     int64_t offset = int_arg(args[1], fn, "storage_offset");
@@ -291,7 +291,7 @@ class TorchGlobals::Impl {
     check_geometry(st, static_cast<int64_t>(st->nbytes) / itemsize, offset, size, stride, fn);
     // as Python does: torch.empty((0,), dtype) then set_
     TensorData t;
-    t.dtype = dtype->canonical;
+    t.dtype = dtype;
     t.sizes = std::move(size);
     t.strides = std::move(stride);
     t.storage_offset = offset;
@@ -304,7 +304,7 @@ class TorchGlobals::Impl {
   // torch._utils.set_tensor_metadata: {'conj': bool, 'neg': bool}, as
   // torch._utils.get_tensor_metadata saved them (PyTorch 2.x). None or an
   // empty dict sets nothing.
-  static void set_tensor_metadata(TensorData& t, const DtypeName& dtype, const Node* metadata,
+  static void set_tensor_metadata(TensorData& t, const DType& dtype, const Node* metadata,
                                   const char* fn) {
     if (metadata->kind == Kind::None) return;
     if (metadata->kind != Kind::Dict)
@@ -317,12 +317,10 @@ class TorchGlobals::Impl {
              (key->kind == Kind::Str ? "'" + printable(key->s) + "'" : kind_name(key)));
       const bool on = bool_arg(value, fn, "a metadata value");
       if (!on) continue;
-      const bool complex =
-          dtype.values == Values::Plain && value_kind(dtype.element) == ValueKind::Complex;
-      if (key->s == "conj" && !complex)
+      if (key->s == "conj" && !is_complex(dtype))
         fail(std::string(fn) + ": the conj bit on a tensor of dtype " + dtype.c10);
       if (key->s == "neg" &&
-          (dtype.element == ElementType::Bool || dtype.values == Values::Quantized))
+          (dtype.element == ElementType::Bool || dtype.values == DTypeValues::Quantized))
         fail(std::string(fn) + ": the neg bit on a tensor of dtype " + dtype.c10);
       if (key->s == "conj")
         t.conj = true;
@@ -365,8 +363,7 @@ class TorchGlobals::Impl {
   }
 
   // A tensor of `dtype` holding `values` (its own storage).
-  static TensorData tensor_of_values(const std::vector<double>& values, const char* dtype) {
-    const DtypeName& d = *find_dtype(dtype);
+  static TensorData tensor_of_values(const std::vector<double>& values, const DType& d) {
     std::vector<unsigned char> bytes(values.size() * d.itemsize);
     for (size_t k = 0; k < values.size(); ++k) {
       unsigned char* p = bytes.data() + k * d.itemsize;
@@ -384,7 +381,7 @@ class TorchGlobals::Impl {
       }
     }
     TensorData t;
-    t.dtype = d.canonical;
+    t.dtype = &d;
     t.sizes = {static_cast<int64_t>(values.size())};
     t.strides = {1};
     t.storage = owned_storage(std::move(bytes));
@@ -398,11 +395,12 @@ class TorchGlobals::Impl {
     const char* fn = "_rebuild_qtensor";
     if (n->kind == Kind::Tensor) {
       const TensorData& t = *n->tensor;
-      const DtypeName* d = find_dtype(t.dtype);
-      if (t.layout != "strided" || !t.qscheme.empty() || !d || d->values != Values::Plain)
+      const DType* d = t.dtype;
+      if (t.layout != Layout::Strided || t.qscheme != QScheme::None || !d ||
+          d->values != DTypeValues::Plain)
         fail(std::string(fn) + ": scales and zero_points must be dense tensors");
       if (t.dim() != 1) fail(std::string(fn) + ": " + what + " must be 1-dimensional");
-      floating = value_kind(d->element) == ValueKind::Floating;
+      floating = is_floating_point(*d);
       try {
         return all_values(t);
       } catch (const std::invalid_argument& e) {
@@ -427,8 +425,8 @@ class TorchGlobals::Impl {
     const Node* st = args[0];
     if (st->kind != Kind::Storage)
       fail(std::string(fn) + ": expected a storage, not " + kind_name(st));
-    const std::string dname = st->dtype->canonical;
-    if (st->dtype->values != Values::Quantized)
+    const std::string dname = st->dtype->name;
+    if (st->dtype->values != DTypeValues::Quantized)
       fail(std::string(fn) + ": unsupported quantized dtype " + st->dtype->c10);
     int64_t offset = int_arg(args[1], fn, "storage_offset");
     auto size = ints_arg(args[2], fn, "size");
@@ -452,11 +450,11 @@ class TorchGlobals::Impl {
       fail(std::string(fn) + ": quantizer_params must be a non-empty tuple");
     const Node* qs = qp->items[0];
     TensorData t;
-    t.dtype = dname;
+    t.dtype = st->dtype;
     if (is_global_value(qs, "per_tensor_affine")) {
       if (qp->items.size() != 3)
         fail(std::string(fn) + ": per_tensor_affine needs (qscheme, scale, zero_point)");
-      t.qscheme = "per_tensor_affine";
+      t.qscheme = QScheme::PerTensorAffine;
       t.q_scale = float_arg(qp->items[1], fn, "scale");
       t.q_zero_point = int_arg(qp->items[2], fn, "zero_point");
     } else if (is_global_value(qs, "per_channel_affine") ||
@@ -479,11 +477,11 @@ class TorchGlobals::Impl {
       // LibTorch's quantizer: float zero points make it the float-qparams
       // one (float32 scales and zero points), else float64 scales and int64
       // zero points.
-      t.qscheme = zps_floating ? "per_channel_affine_float_qparams" : "per_channel_affine";
+      t.qscheme = zps_floating ? QScheme::PerChannelAffineFloatQParams : QScheme::PerChannelAffine;
       t.q_scales = std::make_shared<const TensorData>(
-          tensor_of_values(scales, zps_floating ? "float32" : "float64"));
+          tensor_of_values(scales, zps_floating ? dtypes::float32 : dtypes::float64));
       t.q_zero_points = std::make_shared<const TensorData>(
-          tensor_of_values(zps, zps_floating ? "float32" : "int64"));
+          tensor_of_values(zps, zps_floating ? dtypes::float32 : dtypes::int64));
       t.q_axis = axis;
     } else {
       std::string what = qs->kind == Kind::Global ? global_name(qs) : kind_name(qs);
@@ -512,14 +510,16 @@ class TorchGlobals::Impl {
         fail(std::string(fn) + ": data must be a tuple (indices, values, size[, is_coalesced])");
       return tensor_node(sparse_coo(data->items, fn));
     }
-    for (const char* name : {"sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc"}) {
-      if (!is_global_value(layout, name) || (csr_only && std::string(name) != "sparse_csr"))
+    for (const Layout compressed :
+         {Layout::SparseCsr, Layout::SparseCsc, Layout::SparseBsr, Layout::SparseBsc}) {
+      if (!is_global_value(layout, layout_name(compressed)) ||
+          (csr_only && compressed != Layout::SparseCsr))
         continue;
       if (data->kind != Kind::Tuple || data->items.size() != 4)
         fail(std::string(fn) +
              ": data must be a tuple (compressed_indices, plain_indices, "
              "values, size)");
-      return tensor_node(sparse_compressed(data->items, name, fn));
+      return tensor_node(sparse_compressed(data->items, compressed, fn));
     }
     std::string what = layout->kind == Kind::Global ? global_name(layout) : kind_name(layout);
     fail(std::string(fn) + ": rebuilding sparse tensor for layout " + what + " is not supported");
@@ -569,7 +569,7 @@ class TorchGlobals::Impl {
     if (*location != "cpu")
       fail("storage data/" + shown + " is on device '" + printable(*location) +
            "'; only CPU storages can be loaded");
-    const DtypeName& dtype = *type->dtype;
+    const DType& dtype = *type->dtype;
     int64_t nbytes;
     if (__builtin_mul_overflow(numel, static_cast<int64_t>(dtype.itemsize), &nbytes))
       fail("storage data/" + shown + ": size overflows");
@@ -583,8 +583,7 @@ class TorchGlobals::Impl {
     // PyTorch 2.x swaps each element's bytes by the storage's dtype (for
     // complex numbers each half; an UntypedStorage, uint8, stays as it is).
     size_t width = dtype.itemsize;
-    if (dtype.values == Values::Plain && value_kind(dtype.element) == ValueKind::Complex)
-      width /= 2;
+    if (is_complex(dtype)) width /= 2;
     if (rec.byteswap && nbytes > 0 && width > 1) {
       std::vector<unsigned char> bytes(storage->data, storage->data + static_cast<size_t>(nbytes));
       for (size_t k = 0; k + width <= bytes.size(); k += width)

@@ -1,6 +1,5 @@
 #include "pyrepr/torch/scalar_types.hpp"
 
-#include <cctype>
 #include <stdexcept>
 #include <utility>
 
@@ -22,21 +21,18 @@ std::optional<at::ScalarType> built_scalar_type(const std::string& c10_name) {
   return std::nullopt;
 }
 
-at::ScalarType scalar_type_of(const DtypeName& d) {
+at::ScalarType scalar_type_of(const DType& d) {
   if (auto st = built_scalar_type(d.c10)) return *st;
-  throw std::runtime_error(std::string("dtype torch.") + d.canonical +
+  throw std::runtime_error(std::string("dtype torch.") + d.name +
                            " is not supported by this build: its LibTorch (" +
                            PYREPR_TORCH_VERSION + ") has no " + d.c10 + " tensors");
 }
 
-std::string dtype_name(at::ScalarType st) {
+const DType& dtype_of(at::ScalarType st) {
   const std::string c10 = c10::toString(st);
-  if (const DtypeName* d = find_dtype_c10(c10)) return d->canonical;
-  // (not reached while the table names every ScalarType: Python's name is
-  // LibTorch's in lower case)
-  std::string name = c10;
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return name;
+  if (const DType* d = find_dtype_c10(c10)) return *d;
+  // (not reached while the table names every ScalarType of 1.13, 2.6 and 2.14)
+  throw std::runtime_error("pyrepr has no dtype for at::ScalarType::" + c10);
 }
 
 }  // namespace pyrepr::detail

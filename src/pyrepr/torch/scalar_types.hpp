@@ -16,9 +16,10 @@ std::optional<at::ScalarType> built_scalar_type(const std::string& c10_name);
 
 // The ScalarType of a dtype; one error line when this build's LibTorch does
 // not have it (1.13 has no float8 or uint16).
-at::ScalarType scalar_type_of(const DtypeName& d);
+at::ScalarType scalar_type_of(const DType& d);
 
-// The name repr(dtype) prints after "torch." ("float32" for at::kFloat).
-std::string dtype_name(at::ScalarType st);
+// The dtype of a ScalarType (dtypes::float32 for at::kFloat); one error line
+// for a ScalarType the table does not have.
+const DType& dtype_of(at::ScalarType st);
 
 }  // namespace pyrepr::detail

@@ -32,39 +32,37 @@ namespace {
 // Marks the TensorData made here: their `source` is an at::Tensor.
 constexpr char kFromTorch = 0;
 
-std::string scalar_type_name(at::ScalarType st) { return detail::dtype_name(st); }
-
-std::string layout_name(at::Layout layout) {
+Layout layout_of(at::Layout layout) {
   switch (layout) {
     case at::kSparse:
-      return "sparse_coo";
+      return Layout::SparseCoo;
     case at::kSparseCsr:
-      return "sparse_csr";
+      return Layout::SparseCsr;
     case at::kSparseCsc:
-      return "sparse_csc";
+      return Layout::SparseCsc;
     case at::kSparseBsr:
-      return "sparse_bsr";
+      return Layout::SparseBsr;
     case at::kSparseBsc:
-      return "sparse_bsc";
+      return Layout::SparseBsc;
     case at::kMkldnn:
-      return "_mkldnn";
+      return Layout::Mkldnn;
     default:
-      return "strided";
+      return Layout::Strided;
   }
 }
 
-std::string qscheme_name(at::QScheme q) {
+QScheme qscheme_of(at::QScheme q) {
   switch (q) {
     case at::kPerChannelAffine:
-      return "per_channel_affine";
+      return QScheme::PerChannelAffine;
     case at::kPerTensorSymmetric:
-      return "per_tensor_symmetric";
+      return QScheme::PerTensorSymmetric;
     case at::kPerChannelSymmetric:
-      return "per_channel_symmetric";
+      return QScheme::PerChannelSymmetric;
     case at::kPerChannelAffineFloatQParams:
-      return "per_channel_affine_float_qparams";
+      return QScheme::PerChannelAffineFloatQParams;
     default:
-      return "per_tensor_affine";
+      return QScheme::PerTensorAffine;
   }
 }
 
@@ -110,16 +108,15 @@ c10::Storage storage_copy(const TensorData& t) {
   return *static_cast<const c10::Storage*>(t.storage->adapted.get());
 }
 
-at::ScalarType scalar_type(const std::string& dtype) {
-  const detail::DtypeName* d = detail::find_dtype(dtype);
-  if (!d) throw std::runtime_error("torch." + dtype + " is not a dtype");
-  return detail::scalar_type_of(*d);
+at::ScalarType scalar_type(const DType* dtype) {
+  if (!dtype) throw std::invalid_argument("to_torch() of an undefined tensor");
+  return detail::scalar_type_of(*dtype);
 }
 
 at::Tensor quantized_from(const TensorData& t, const c10::Storage& storage) {
   const auto opts = at::TensorOptions().dtype(scalar_type(t.dtype));
   at::Tensor q;
-  if (t.qscheme == "per_tensor_affine") {
+  if (t.qscheme == QScheme::PerTensorAffine) {
     q = at::_empty_affine_quantized({0}, opts, t.q_scale, t.q_zero_point);
   } else {
     q = at::_empty_per_channel_affine_quantized(t.sizes, to_torch(*t.q_scales),
@@ -134,10 +131,10 @@ TensorData tensor_data(const at::Tensor& t) {
   if (!t.defined()) throw std::invalid_argument("repr() of an undefined tensor");
   at::NoGradGuard no_grad;
   TensorData d;
-  d.dtype = scalar_type_name(t.scalar_type());
-  d.layout = layout_name(t.layout());
+  d.dtype = &detail::dtype_of(t.scalar_type());
+  d.layout = layout_of(t.layout());
   d.device = t.device().str();
-  d.default_dtype = scalar_type_name(c10::typeMetaToScalarType(c10::get_default_dtype()));
+  d.default_dtype = &detail::dtype_of(c10::typeMetaToScalarType(c10::get_default_dtype()));
   d.sizes = t.sizes().vec();
   d.grad_fn = grad_fn_name(t);
   d.requires_grad = t.requires_grad();
@@ -155,14 +152,14 @@ TensorData tensor_data(const at::Tensor& t) {
     if (!t.is_meta()) d.nnz = t._nnz();
     d.sparse_parts = {part(t._indices()), part(t._values())};
     d.is_coalesced = t.is_coalesced();
-  } else if (d.layout != "strided" && d.layout != "_mkldnn") {
+  } else if (d.layout != Layout::Strided && d.layout != Layout::Mkldnn) {
     d.nnz = t._nnz();
     const bool row = t.layout() == at::kSparseCsr || t.layout() == at::kSparseBsr;
     d.sparse_parts = {part(row ? t.crow_indices() : t.ccol_indices()),
                       part(row ? t.col_indices() : t.row_indices()), part(t.values())};
   } else if (t.is_quantized()) {
     const auto q = t.qscheme();
-    d.qscheme = qscheme_name(q);
+    d.qscheme = qscheme_of(q);
     if (q == at::kPerTensorAffine || q == at::kPerTensorSymmetric) {
       d.q_scale = t.q_scale();
       d.q_zero_point = t.q_zero_point();
@@ -182,21 +179,21 @@ at::Tensor to_torch(const TensorData& t) {
   if (t.source_kind == &kFromTorch) return *static_cast<const at::Tensor*>(t.source.get());
   QuietTorchWarnings quiet;  // empty() of complex32 warns that it is experimental
   at::Tensor out;
-  if (t.layout == "sparse_coo") {
+  if (t.layout == Layout::SparseCoo) {
     const at::Tensor values = to_torch(*t.sparse_parts.at(1));
     out = at::_sparse_coo_tensor_unsafe(to_torch(*t.sparse_parts.at(0)), values, t.sizes,
                                         values.options().layout(at::kSparse));
     if (t.is_coalesced) out._coalesced_(true);
-  } else if (t.layout != "strided") {
-    const at::Layout layout = t.layout == "sparse_csr"   ? at::kSparseCsr
-                              : t.layout == "sparse_csc" ? at::kSparseCsc
-                              : t.layout == "sparse_bsr" ? at::kSparseBsr
-                                                         : at::kSparseBsc;
+  } else if (t.layout != Layout::Strided) {
+    const at::Layout layout = t.layout == Layout::SparseCsr   ? at::kSparseCsr
+                              : t.layout == Layout::SparseCsc ? at::kSparseCsc
+                              : t.layout == Layout::SparseBsr ? at::kSparseBsr
+                                                              : at::kSparseBsc;
     const at::Tensor values = to_torch(*t.sparse_parts.at(2));
     out = at::_sparse_compressed_tensor_unsafe(to_torch(*t.sparse_parts.at(0)),
                                                to_torch(*t.sparse_parts.at(1)), values, t.sizes,
                                                values.options().layout(layout));
-  } else if (!t.qscheme.empty()) {
+  } else if (t.qscheme != QScheme::None) {
     out = quantized_from(t, storage_copy(t));
   } else {
     out = at::empty({0}, at::TensorOptions().dtype(scalar_type(t.dtype)));
@@ -215,7 +212,7 @@ Object ObjectConverter<at::Tensor>::convert(const at::Tensor& t) {
   // An undefined tensor (a variable not set yet) is kept as one: repr()
   // refuses it, to_torch() gives it back.
   TensorData d;
-  d.dtype.clear();
+  d.dtype = nullptr;
   d.source = std::make_shared<const at::Tensor>(t);
   d.source_kind = &kFromTorch;
   return Object(std::move(d));
@@ -248,7 +245,9 @@ Object ObjectConverter<GradFnPtr>::convert(const GradFnPtr& fn) {
   return Object(Instance{node_name(*fn), reinterpret_cast<std::uintptr_t>(fn.get())});
 }
 
-std::string dtype_str(const at::Tensor& t) { return "torch." + scalar_type_name(t.scalar_type()); }
+std::string dtype_str(const at::Tensor& t) {
+  return std::string("torch.") + detail::dtype_of(t.scalar_type()).name;
+}
 
 std::string repr(const at::Tensor& t, const PrintOptions& options) {
   return repr(tensor_data(t), options);
