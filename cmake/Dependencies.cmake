@@ -1,7 +1,7 @@
 # Every dependency comes from a Debian package (12, 13 or unstable); nothing is
 # downloaded.
 # A missing one fails configuration with the package that provides it.
-macro(lstm_port_require pkg debian)
+macro(pyrepr_require pkg debian)
   find_package(${pkg} ${ARGN} QUIET)
   if(NOT ${pkg}_FOUND)
     message(FATAL_ERROR "${pkg} not found: install the Debian package '${debian}' "
@@ -10,7 +10,22 @@ macro(lstm_port_require pkg debian)
   message(STATUS "Found ${pkg} ${${pkg}_VERSION}")
 endmacro()
 
-lstm_port_require(Torch libtorch-dev)
+# LibTorch, for pyrepr::torch and the lessons. Not installed: the core alone,
+# as with -DPYREPR_WITH_TORCH=OFF.
+if(PYREPR_WITH_TORCH)
+  find_package(Torch QUIET)
+  if(Torch_FOUND)
+    message(STATUS "Found Torch ${Torch_VERSION}")
+  else()
+    message(WARNING "LibTorch not found (Debian package 'libtorch-dev'): building pyrepr's core "
+                    "only (pyrepr::pyrepr, ptcat and the core's tests), as -DPYREPR_WITH_TORCH=OFF does")
+    set(PYREPR_WITH_TORCH OFF)
+  endif()
+endif()
+if(NOT PYREPR_WITH_TORCH)
+  set(LSTM_PORT_BUILD_LESSONS OFF)  # the lessons and the benchmarks use LibTorch
+  set(PYREPR_BUILD_BENCHMARKS OFF)
+endif()
 # C++17, unless this LibTorch's headers require C++20 (LibTorch 2.14's ATen.h:
 # "#error C++20 or later compatible compiler is required"): its own words decide.
 foreach(dir IN LISTS TORCH_INCLUDE_DIRS)
@@ -23,21 +38,21 @@ foreach(dir IN LISTS TORCH_INCLUDE_DIRS)
   endif()
 endforeach()
 message(STATUS "C++ standard: ${CMAKE_CXX_STANDARD}")
-lstm_port_require(fmt libfmt-dev)
-lstm_port_require(ZLIB zlib1g-dev)  # the core's reader inflates deflated archive entries
-if(LSTM_PORT_BUILD_LESSONS)
-  lstm_port_require(CLI11 libcli11-dev)
+pyrepr_require(fmt libfmt-dev)
+pyrepr_require(ZLIB zlib1g-dev)  # the core's reader inflates deflated archive entries
+if(PYREPR_BUILD_TOOLS OR LSTM_PORT_BUILD_LESSONS)
+  pyrepr_require(CLI11 libcli11-dev)
 endif()
-if(LSTM_PORT_BUILD_TESTS)
+if(PYREPR_BUILD_TESTS)
   # Catch2 2.x (Debian 12) or 3.x (Debian 13 on); tests/unit/catch.hpp spells both.
-  lstm_port_require(Catch2 catch2)
+  pyrepr_require(Catch2 catch2)
   if(NOT Catch2_VERSION VERSION_GREATER_EQUAL 2.13 OR Catch2_VERSION VERSION_GREATER_EQUAL 4)
     message(FATAL_ERROR "Catch2 ${Catch2_VERSION} found; 2.13 or 3.x is needed (Debian package 'catch2')")
   endif()
   include(Catch)
 endif()
-if(LSTM_PORT_BUILD_BENCHMARKS)
-  lstm_port_require(benchmark libbenchmark-dev)
+if(PYREPR_BUILD_BENCHMARKS)
+  pyrepr_require(benchmark libbenchmark-dev)
 endif()
 
 # Torch's exported flags (e.g. -D_GLIBCXX_USE_CXX11_ABI) travel with the
@@ -46,9 +61,9 @@ endif()
 # Inside another project (add_subdirectory, FetchContent), that project's
 # targets link pyrepr::torch, whose usage names these imported targets (torch,
 # torch_cpu, c10, fmt::fmt, ...): make them visible beyond this directory.
-if(NOT LSTM_PORT_TOP_LEVEL)
-  get_property(lstm_port_imported DIRECTORY PROPERTY IMPORTED_TARGETS)
-  foreach(target IN LISTS lstm_port_imported)
+if(NOT PYREPR_TOP_LEVEL)
+  get_property(pyrepr_imported DIRECTORY PROPERTY IMPORTED_TARGETS)
+  foreach(target IN LISTS pyrepr_imported)
     get_target_property(is_global ${target} IMPORTED_GLOBAL)
     if(NOT is_global)
       set_target_properties(${target} PROPERTIES IMPORTED_GLOBAL TRUE)

@@ -1,7 +1,7 @@
 add_library(project_warnings INTERFACE)
 target_compile_options(project_warnings INTERFACE -Wall -Wextra)
-option(LSTM_PORT_WERROR "Treat warnings as errors" OFF)
-if(LSTM_PORT_WERROR)
+option(PYREPR_WERROR "Treat warnings as errors" OFF)
+if(PYREPR_WERROR)
   target_compile_options(project_warnings INTERFACE -Werror)
 endif()
 
@@ -14,11 +14,11 @@ endif()
 #   thread                 ThreadSanitizer
 # Any UB report aborts the program (-fno-sanitize-recover), so a test that
 # runs it fails. The runtime defaults are in cmake/sanitizer_options.cpp.
-set(LSTM_PORT_SANITIZE OFF CACHE STRING
+set(PYREPR_SANITIZE OFF CACHE STRING
     "Sanitize the project's code: OFF, ON (= address,undefined) or thread")
-set_property(CACHE LSTM_PORT_SANITIZE PROPERTY STRINGS OFF ON address,undefined thread)
-if(LSTM_PORT_SANITIZE)
-  if(LSTM_PORT_SANITIZE STREQUAL "thread")
+set_property(CACHE PYREPR_SANITIZE PROPERTY STRINGS OFF ON address,undefined thread)
+if(PYREPR_SANITIZE)
+  if(PYREPR_SANITIZE STREQUAL "thread")
     set(lstm_port_sanitizers thread)
   else()
     set(lstm_port_sanitizers address,undefined)

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# ./run matrix [--full] [--keep] [--prepare] [bookworm|trixie|sid]...
+# ./run matrix [--full] [--keep] [--prepare] [bookworm|trixie|sid|RELEASE-core]...
 #
 # For each named Debian release: a fresh minbase chroot (debootstrap), a
 # clone of this checkout inside it, `./run demo` and the tests there, with that
 # release's own packages and its own /usr/bin/python3 as the oracle. By
 # default every ctest label but lint, sanitize, tsan (and soak); with --full
 # the whole `./run test`. Then a table: versions, tests passed and failed, time.
+#
+# RELEASE-core (trixie-core, ...): pyrepr's core alone in a fresh chroot of
+# RELEASE, where only `./run core` installs packages: it must configure, build
+# and pass its tests with neither libtorch-dev nor python3-torch installed
+# (checked with dpkg-query after the run).
 #
 # Each release also writes a cross-version corpus (files its Python saved and
 # what its Python printed) to $CACHE/corpus/<release>/, and this checkout's own
@@ -39,8 +44,8 @@ for arg in "$@"; do
     --full) full=1 ;;
     --keep) keep=1 ;;
     --prepare) prepare=1 ;;
-    bookworm | trixie | sid) releases+=("$arg") ;;
-    *) die "unknown release or flag '$arg' (expected --full, --keep, bookworm, trixie, sid)" ;;
+    bookworm | trixie | sid | bookworm-core | trixie-core | sid-core) releases+=("$arg") ;;
+    *) die "unknown release or flag '$arg' (expected --full, --keep, bookworm, trixie, sid, or one of them with -core)" ;;
   esac
 done
 [ ${#releases[@]} -gt 0 ] || releases=(bookworm trixie sid)
@@ -90,7 +95,7 @@ bind() {  # bind SRC DST
 
 # make_root RELEASE DIR: a fresh minbase system in DIR, from the cached tarball.
 make_root() {
-  local release=$1 dir=$2 tarball=$CACHE/matrix/$1-base.tgz
+  local release=${1%-core} dir=$2 tarball=$CACHE/matrix/${1%-core}-base.tgz
   mkdir -p "$CACHE/matrix"
   if [ ! -s "$tarball" ]; then
     log "$release: downloading the base system (cached in $tarball)"
@@ -131,8 +136,8 @@ mount_root() {  # mount_root DIR RELEASE
   MOUNTS+=("$dir/proc")
   bind /dev "$dir/dev"
   bind /dev/pts "$dir/dev/pts"
-  mkdir -p "$CACHE/matrix/apt/$release"
-  bind "$CACHE/matrix/apt/$release" "$dir/var/cache/apt/archives"
+  mkdir -p "$CACHE/matrix/apt/${release%-core}"
+  bind "$CACHE/matrix/apt/${release%-core}" "$dir/var/cache/apt/archives"
 }
 
 # prepare_release RELEASE: a fresh chroot with HEAD cloned and the demo's
@@ -144,11 +149,30 @@ prepare_release() {
   mount_root "$dir" "$release"
   log "$release: cloning ${head:0:7} into the chroot"
   git clone -q --no-hardlinks "$ROOT" "$dir/work/lstm_port"
-  log "$release: installing the demo's packages (log: $CACHE/matrix/$release-deps.log)"
-  if in_root "$dir" ./run deps demo >"$CACHE/matrix/$release-deps.log" 2>&1; then
+  local what=demo
+  [[ "$release" == *-core ]] && what=core
+  log "$release: installing the $what's packages (log: $CACHE/matrix/$release-deps.log)"
+  if in_root "$dir" ./run deps $what >"$CACHE/matrix/$release-deps.log" 2>&1; then
     echo "$head" >"$dir/.prepared"
   fi
   cleanup
+}
+
+# run_core RELEASE DIR LOG: ./run core, then neither LibTorch nor torch may
+# have been installed for it.
+run_core() {
+  local release=$1 dir=$2 log_file=$3 status=0 p
+  log "$release: ./run core, no LibTorch and no Python (log: $log_file)"
+  in_root "$dir" ./run core >>"$log_file" 2>&1 || status=1
+  for p in libtorch-dev python3-torch; do
+    if in_root "$dir" dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+      echo "matrix: $p is installed in the core-only chroot" >>"$log_file"
+      status=1
+    else
+      echo "matrix: $p is not installed" >>"$log_file"
+    fi
+  done
+  return $status
 }
 
 run_release() {
@@ -162,30 +186,34 @@ run_release() {
   mount_root "$dir" "$release"
   log_file=$CACHE/matrix/$release.log
   : >"$log_file"
-  log "$release: ./run demo (log: $log_file)"
-  in_root "$dir" ./run demo >"$dir/demo.out" 2>>"$log_file" || status=1
-  cat "$dir/demo.out" >>"$log_file"
-  if [ $full -eq 1 ]; then
-    log "$release: ./run test"
-    in_root "$dir" ./run test >>"$log_file" 2>&1 || status=1
+  if [[ "$release" == *-core ]]; then
+    run_core "$release" "$dir" "$log_file" || status=1
   else
-    # ./run build (./run demo built only the lesson), then ctest directly, so
-    # that the clang toolchain the excluded labels need is not installed for nothing.
-    log "$release: ./run build"
-    in_root "$dir" ./run build >>"$log_file" 2>&1 || status=1
-    log "$release: ctest -LE '^(lint|sanitize|tsan|soak)$'"
-    in_root "$dir" ctest --test-dir build --output-on-failure --parallel "$(nproc)" \
-      -LE '^(lint|sanitize|tsan|soak)$' >>"$log_file" 2>&1 || status=1
-  fi
-  # The cross-version corpus: what this release's Python saved and printed.
-  if [ -f "$ROOT/tests/crossversion/make_corpus.py" ]; then
-    log "$release: writing the cross-version corpus"
-    rm -rf "$dir/tmp/corpus"
-    in_root "$dir" /usr/bin/python3 tests/crossversion/make_corpus.py /tmp/corpus \
-      >>"$log_file" 2>&1 || status=1
-    rm -rf "$CACHE/corpus/$release"
-    mkdir -p "$CACHE/corpus"
-    [ -d "$dir/tmp/corpus" ] && cp -r "$dir/tmp/corpus" "$CACHE/corpus/$release"
+    log "$release: ./run demo (log: $log_file)"
+    in_root "$dir" ./run demo >"$dir/demo.out" 2>>"$log_file" || status=1
+    cat "$dir/demo.out" >>"$log_file"
+    if [ $full -eq 1 ]; then
+      log "$release: ./run test"
+      in_root "$dir" ./run test >>"$log_file" 2>&1 || status=1
+    else
+      # ./run build (./run demo built only the lesson), then ctest directly, so
+      # that the clang toolchain the excluded labels need is not installed for nothing.
+      log "$release: ./run build"
+      in_root "$dir" ./run build >>"$log_file" 2>&1 || status=1
+      log "$release: ctest -LE '^(lint|sanitize|tsan|soak)$'"
+      in_root "$dir" ctest --test-dir build --output-on-failure --parallel "$(nproc)" \
+        -LE '^(lint|sanitize|tsan|soak)$' >>"$log_file" 2>&1 || status=1
+    fi
+    # The cross-version corpus: what this release's Python saved and printed.
+    if [ -f "$ROOT/tests/crossversion/make_corpus.py" ]; then
+      log "$release: writing the cross-version corpus"
+      rm -rf "$dir/tmp/corpus"
+      in_root "$dir" /usr/bin/python3 tests/crossversion/make_corpus.py /tmp/corpus \
+        >>"$log_file" 2>&1 || status=1
+      rm -rf "$CACHE/corpus/$release"
+      mkdir -p "$CACHE/corpus"
+      [ -d "$dir/tmp/corpus" ] && cp -r "$dir/tmp/corpus" "$CACHE/corpus/$release"
+    fi
   fi
   local versions passed failed
   versions=$(in_root "$dir" bash tests/matrix/versions.sh 2>/dev/null || echo "? ? ? ? ?")
@@ -221,13 +249,13 @@ if [ -x "$ROOT/build/bin/ptcat" ] && [ -f "$ROOT/tests/crossversion/check_corpus
   done
 fi
 
-printf '\n%-9s %-8s %-7s %-8s %-7s %-7s %6s %6s %7s  %s\n' release torch python ipython g++ catch2 \
+printf '\n%-12s %-8s %-7s %-8s %-7s %-7s %6s %6s %7s  %s\n' release torch python ipython g++ catch2 \
   passed failed seconds result
 total_passed=0
 total_failed=0
 for release in "${releases[@]}"; do
   # shellcheck disable=SC2086
-  printf '%-9s %-8s %-7s %-8s %-7s %-7s %6s %6s %7s  %s\n' "$release" ${RESULT[$release]}
+  printf '%-12s %-8s %-7s %-8s %-7s %-7s %6s %6s %7s  %s\n' "$release" ${RESULT[$release]}
   read -r _ _ _ _ _ p f _ <<<"${RESULT[$release]}"
   total_passed=$((total_passed + p))
   total_failed=$((total_failed + f))
