@@ -6,6 +6,9 @@
 #   cmake -DPTCAT=... -DDIR=tests/core -DTORCH=2.6 -DPYTHON=3.13 -P ptcat_stored.cmake
 file(GLOB fixtures RELATIVE ${DIR}/fixtures ${DIR}/fixtures/*.pt)
 list(SORT fixtures)
+if(NOT fixtures)
+  message(FATAL_ERROR "no fixtures in ${DIR}/fixtures")
+endif()
 set(got "")
 foreach(fixture IN LISTS fixtures)
   execute_process(COMMAND ${PTCAT} --torch-version ${TORCH} --python-version ${PYTHON}
