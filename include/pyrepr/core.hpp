@@ -2,7 +2,8 @@
 // as TensorData (a strided view of bytes plus what the suffixes print), the
 // print options and release rules, and the torch.save reader.
 //
-//   pyrepr::Object, print, print_to, format_to, pretty  object.hpp
+//   pyrepr::Object, print, print_to, format_to         object.hpp
+//   pretty (IPython's display)                         pretty.hpp
 //   pyrepr::TensorData, Storage                        tensor_data.hpp
 //   repr(tensor_data, options), format_to              tensor_repr.hpp
 //   DType, dtypes::float32..., Layout, QScheme         dtype.hpp
@@ -19,6 +20,7 @@
 #include "pyrepr/load.hpp"
 #include "pyrepr/object.hpp"
 #include "pyrepr/options.hpp"
+#include "pyrepr/pretty.hpp"
 #include "pyrepr/python_hash.hpp"
 #include "pyrepr/strided_view.hpp"
 #include "pyrepr/tensor_data.hpp"

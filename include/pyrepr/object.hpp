@@ -200,11 +200,6 @@ std::string float_repr(double v);
 // (rules.python); other UTF-8 text is kept as is.
 std::string str_repr(const std::string& s);
 
-// IPython's text/plain display of a cell's last expression
-// (IPython.lib.pretty with max_width 79): long or multi-line
-// lists/tuples/dicts put one element per line.
-std::string pretty(const Object& obj, int max_width = 79);
-
 // Python's print(*args, sep=sep, end=end, file=os).
 struct PrintKw {
   std::string sep = " ";

@@ -21,6 +21,7 @@
 
 #include "lesson/program.hpp"
 #include "pyrepr/options.hpp"
+#include "pyrepr/pretty.hpp"
 
 namespace lesson {
 

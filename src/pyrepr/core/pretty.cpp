@@ -34,6 +34,7 @@
 
 #include "pyrepr/core/options_snapshot.hpp"
 #include "pyrepr/object.hpp"
+#include "pyrepr/pretty.hpp"
 
 namespace pyrepr {
 

@@ -5,10 +5,12 @@
 // archive.cpp, the pickle machine unpickler.cpp.
 #include "pyrepr/load.hpp"
 
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <memory>
 #include <new>
+#include <string>
 
 #include "pyrepr/load/archive.hpp"
 #include "pyrepr/load/legacy_format.hpp"
@@ -106,6 +108,21 @@ Object load_bytes(const std::string& bytes) {
     file.owner = copy;
     return load_archive(file);
   });
+}
+
+std::string one_line(const std::string& s) {
+  std::string out;
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
 }
 
 }  // namespace pyrepr

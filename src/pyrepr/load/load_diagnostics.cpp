@@ -4,8 +4,7 @@
 
 #include "pyrepr/load.hpp"
 
-namespace pyrepr {
-namespace detail {
+namespace pyrepr::detail {
 
 void fail(const std::string& msg) { throw LoadError(msg); }
 
@@ -32,21 +31,4 @@ std::string printable(const std::string& s) {
   return out;
 }
 
-}  // namespace detail
-
-std::string one_line(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  return out;
-}
-
-}  // namespace pyrepr
+}  // namespace pyrepr::detail
