@@ -21,6 +21,12 @@ Object load(const std::string& path);
 // The same from the file's bytes in memory.
 Object load_bytes(const std::string& bytes);
 
+// Throws LoadError ("the file changed while it was read") if `t`'s elements
+// lie in a loaded file that has shrunk since it was mapped: the vanished
+// pages read as zeros. Call it after reading a loaded tensor's elements
+// yourself (repr() and print() check by themselves).
+void check_unchanged(const TensorData& t);
+
 // A message kept on one line: control characters (from a path, say) escaped
 // as \xNN. Every LoadError message is already one.
 std::string one_line(const std::string& s);

@@ -356,26 +356,71 @@ void str_intern(Buffer& out, const TensorData& self, const PrintOptions& opts) {
 
 }  // namespace
 
+namespace {
+
+// Every value of t, as t.flatten().tolist() would give them after
+// dequantize(), resolve_conj() and resolve_neg(); bool_ok: a bool tensor's too.
+Elements plain_values(const TensorData& t, bool bool_ok) {
+  const DType& d = dtype_info(t);
+  if (t.layout != Layout::Strided) {
+    throw std::invalid_argument(std::string("expected a strided tensor, not torch.") +
+                                layout_name(t.layout));
+  }
+  Elements el = detail::get_summarized_data(strided_view(t, d), false, 0);
+  values_of(el, t, d);
+  if (el.kind == ValueKind::Boolean && bool_ok) {
+    el.kind = ValueKind::Integral;
+    el.ints = detail::LargeVector<int64_t>(el.booleans.size());
+    for (size_t k = 0; k < el.booleans.size(); ++k) el.ints[k] = el.booleans[k] ? 1 : 0;
+    el.booleans.clear();
+  }
+  return el;
+}
+
+}  // namespace
+
+std::vector<double> real_values(const TensorData& t) {
+  Elements el = plain_values(t, true);
+  if (el.kind == ValueKind::Floating) return {el.floats.begin(), el.floats.end()};
+  if (el.kind == ValueKind::Integral && el.unsigned64) {
+    std::vector<double> v(el.ints.size());
+    for (size_t k = 0; k < v.size(); ++k)
+      v[k] = static_cast<double>(static_cast<uint64_t>(el.ints[k]));
+    return v;
+  }
+  if (el.kind == ValueKind::Integral) return {el.ints.begin(), el.ints.end()};
+  throw std::invalid_argument(std::string("expected a tensor of real numbers, not torch.") +
+                              t.dtype->name);
+}
+
+std::vector<int64_t> integer_values(const TensorData& t) {
+  const DType& d = dtype_info(t);
+  if (d.values != DTypeValues::Plain || is_floating_point(d) || is_complex(d)) {
+    throw std::invalid_argument(std::string("expected an integer or bool tensor, not torch.") +
+                                d.name);
+  }
+  Elements el = plain_values(t, true);
+  return {el.ints.begin(), el.ints.end()};
+}
+
 namespace detail {
 
 std::vector<double> all_values(const TensorData& t) {
-  const DType& d = dtype_info(t);
-  Elements el = get_summarized_data(strided_view(t, d), false, 0);
-  values_of(el, t, d);
-  if (el.kind == ValueKind::Floating) return {el.floats.begin(), el.floats.end()};
-  if (el.kind == ValueKind::Integral) return {el.ints.begin(), el.ints.end()};
-  throw std::invalid_argument(std::string("expected a tensor of real numbers, not torch.") +
-                              d.name);
+  if (t.dtype == &dtypes::bool_) {
+    throw std::invalid_argument("expected a tensor of real numbers, not torch.bool");
+  }
+  return real_values(t);
 }
 
 std::vector<int64_t> all_ints(const TensorData& t) {
   const DType& d = dtype_info(t);
-  Elements el = get_summarized_data(strided_view(t, d), false, 0);
-  if (d.values != DTypeValues::Plain || el.kind != ValueKind::Integral) {
+  if (&d == &dtypes::bool_)
+    throw std::invalid_argument("expected an integer tensor, not torch.bool");
+  try {
+    return integer_values(t);
+  } catch (const std::invalid_argument&) {
     throw std::invalid_argument(std::string("expected an integer tensor, not torch.") + d.name);
   }
-  values_of(el, t, d);
-  return {el.ints.begin(), el.ints.end()};
 }
 
 }  // namespace detail

@@ -125,4 +125,9 @@ std::string one_line(const std::string& s) {
   return out;
 }
 
+void check_unchanged(const TensorData& t) {
+  if (t.storage && detail::in_vanished_file(t.storage->data))
+    throw LoadError(detail::file_changed_message());
+}
+
 }  // namespace pyrepr

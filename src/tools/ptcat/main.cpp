@@ -3,6 +3,7 @@
 // links only pyrepr's core: no LibTorch.
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -12,17 +13,24 @@
 #include <iostream>
 #include <limits>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "diff.hpp"
+#include "keys.hpp"
+#include "listing.hpp"
 #include "pyrepr/dtype.hpp"
 #include "pyrepr/load.hpp"
 #include "pyrepr/object.hpp"
 #include "pyrepr/options.hpp"
 #include "pyrepr/versions.hpp"
+#include "render.hpp"
+#include "report.hpp"
+#include "values.hpp"
 
 namespace {
 
@@ -95,7 +103,7 @@ int parse_int(const std::string& flag, const std::string& text, int min,
 constexpr int kMaxPrecision = 10000;
 
 // A number >= 0 or "inf".
-double parse_threshold(const std::string& text) {
+double parse_threshold(const std::string& text, const char* flag) {
   if (text == "inf" || text == "Inf" || text == "infinity")
     return std::numeric_limits<double>::infinity();
   errno = 0;
@@ -103,7 +111,7 @@ double parse_threshold(const std::string& text) {
   double v = std::strtod(text.c_str(), &end);
   if (text.empty() || *end != '\0' || errno == ERANGE || std::isnan(v) || std::isinf(v) || v < 0 ||
       text.find_first_of("xXnN") != std::string::npos)
-    throw UsageError{"--threshold: expected a number >= 0 or 'inf', got '" + text + "'"};
+    throw UsageError{std::string(flag) + ": expected a number >= 0 or 'inf', got '" + text + "'"};
   return v;
 }
 
@@ -123,92 +131,95 @@ pyrepr::Version parse_version(const std::string& flag, const std::string& text, 
   }
 }
 
-// Python's requires_grad_() on every tensor in the value.
-void require_grad(pyrepr::Object& obj) {
-  auto& v = obj.value();
-  if (auto* t = std::get_if<pyrepr::TensorValue>(&v)) {
-    // Python's Tensor.requires_grad_ checks the dtype itself, with this message.
-    const pyrepr::DType* d = t->tensor->dtype;
-    if (!d || !(pyrepr::is_floating_point(*d) || pyrepr::is_complex(*d)))
-      throw std::runtime_error("only Tensors of floating point dtype can require gradients");
-    auto copy = std::make_shared<pyrepr::TensorData>(*t->tensor);
-    copy->requires_grad = true;
-    t->tensor = std::move(copy);
-  } else if (auto* l = std::get_if<pyrepr::List>(&v)) {
-    for (auto& x : *l) require_grad(x);
-  } else if (auto* tu = std::get_if<pyrepr::Tuple>(&v)) {
-    for (auto& x : tu->items) require_grad(x);
-  } else if (auto* seq = std::get_if<pyrepr::StructSeq>(&v)) {  // a tuple too
-    for (auto& field : seq->fields) require_grad(field.second);
-  } else if (auto* d = std::get_if<pyrepr::Dict>(&v)) {
-    for (auto& [k, x] : d->items) {
-      require_grad(k);
-      require_grad(x);
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+// What a run does with its files.
+struct Modes {
+  bool list = false, tree = false, stats = false, json = false;
+  std::vector<std::string> keys;
+};
+
+// One file in --list, --tree, --stats or print mode: its text into `out`,
+// its JSON into `json`. Throws on failure (a LoadError names the file).
+void file_output(ptcat::Spool& out, nlohmann::ordered_json& json, const std::string& path,
+                 const Modes& m, bool requires_grad) {
+  pyrepr::Object obj = pyrepr::load(path);  // its errors name the file
+  try {
+    if (!m.list && !m.tree && !m.stats) {
+      if (requires_grad) ptcat::require_grad(obj);
+      ptcat::render(out, obj, m.keys);
+      return;
     }
+    const std::vector<ptcat::Entry> entries = ptcat::walk(obj, m.keys);
+    if (m.json) {
+      json["file"] = path;
+      json["tensors"] =
+          m.stats ? ptcat::stats_json(entries, ptcat::worker_threads()) : ptcat::list_json(entries);
+    } else if (m.stats) {
+      ptcat::stats_text(out, entries, ptcat::worker_threads());
+    } else if (m.tree) {
+      ptcat::tree_text(out, entries);
+    } else {
+      ptcat::list_text(out, entries);
+    }
+  } catch (const pyrepr::LoadError& e) {  // the file shrank while it was read
+    throw pyrepr::LoadError(path + ": " + e.what());
   }
 }
 
-std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+// The JSON document of a run, on stdout.
+bool write_json(const nlohmann::ordered_json& doc) {
+  const std::string text = doc.dump(2) + "\n";
+  return std::fwrite(text.data(), 1, text.size(), stdout) == text.size() &&
+         std::fflush(stdout) == 0;
+}
 
-// One file's text, kept until it is whole, so that it is written whole or
-// not at all: in memory up to kInMemory bytes, then in a temporary file (in
-// memory after all when none can be made), so that a list of millions of
-// values costs no memory for its text.
-class Spool {
- public:
-  void write(std::string_view s) {
-    if (!file_ && !no_file_ && memory_.size() + s.size() > kInMemory) to_file();
-    if (!file_) {
-      memory_.append(s);
-      return;
-    }
-    if (std::fwrite(s.data(), 1, s.size(), file_.get()) != s.size())
-      throw std::runtime_error(std::string("cannot write a temporary file: ") +
-                               std::strerror(errno));
-  }
-  // Writes the text to `out`; false if it could not be written.
-  bool write_to(std::FILE* out) {
-    if (!file_) return std::fwrite(memory_.data(), 1, memory_.size(), out) == memory_.size();
-    if (std::fflush(file_.get()) != 0 || std::fseek(file_.get(), 0, SEEK_SET) != 0)
-      throw std::runtime_error(std::string("cannot read a temporary file: ") +
-                               std::strerror(errno));
-    std::vector<char> block(size_t{1} << 16);
-    size_t n = 0;
-    while ((n = std::fread(block.data(), 1, block.size(), file_.get())) > 0)
-      if (std::fwrite(block.data(), 1, n, out) != n) return false;
-    if (std::ferror(file_.get()))
-      throw std::runtime_error(std::string("cannot read a temporary file: ") +
-                               std::strerror(errno));
-    return true;
-  }
-
- private:
-  static constexpr size_t kInMemory = size_t{4} << 20;
-  struct Close {
-    void operator()(std::FILE* f) const { std::fclose(f); }
-  };
-  void to_file() {
-    file_.reset(std::tmpfile());  // deleted when closed
-    no_file_ = !file_;
-    if (no_file_) return;
-    write(memory_);
-    std::string().swap(memory_);
-  }
-  std::string memory_;
-  std::unique_ptr<std::FILE, Close> file_;
-  bool no_file_ = false;  // none could be made
-};
-
-// print(torch.load(path))'s text, written to `out`; throws on failure.
-void render(Spool& out, const std::string& path, bool requires_grad) {
-  pyrepr::Object obj = pyrepr::load(path);  // its errors name the file
-  if (requires_grad) require_grad(obj);
+// ptcat diff A B: 0 equal, 1 different, 2 error.
+int run_diff(const std::string& a, const std::string& b, const ptcat::DiffOptions& options,
+             bool json) {
+  pyrepr::Object oa, ob;
+  std::vector<ptcat::DiffEntry> entries;
   try {
-    pyrepr::format_chunks(obj, [&out](std::string_view text) { out.write(text); });
-  } catch (const pyrepr::LoadError& e) {  // the file shrank while its tensors printed
-    throw pyrepr::LoadError(path + ": " + e.what());
+    oa = pyrepr::load(a);
+    ob = pyrepr::load(b);
+    entries = ptcat::diff(oa, ob, options);
+  } catch (const pyrepr::LoadError& e) {
+    std::cerr << "ptcat: error: " << pyrepr::one_line(first_line(e.what())) << "\n";
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "ptcat: error: " << pyrepr::one_line(first_line(e.what())) << "\n";
+    return kExitUsage;
   }
-  out.write("\n");
+  const bool equal = ptcat::all_equal(entries);
+  bool written = false;
+  if (json) {
+    nlohmann::ordered_json doc;
+    doc["ptcat"] = ptcat::kSchemaVersion;
+    doc["mode"] = "diff";
+    doc["actual"] = a;
+    doc["expected"] = b;
+    doc["equal"] = equal;
+    doc["entries"] = ptcat::diff_json(entries);
+    written = write_json(doc);
+  } else {
+    ptcat::Spool out;
+    ptcat::diff_text(out, entries, a, b);
+    written = out.write_to(stdout) && std::fflush(stdout) == 0;
+  }
+  if (!written) {
+    std::cerr << "ptcat: error: cannot write to stdout: " << std::strerror(errno) << "\n";
+    return kExitUsage;
+  }
+  if (equal) return 0;
+  const bool differs = std::any_of(entries.begin(), entries.end(), [](const ptcat::DiffEntry& e) {
+    return e.status != ptcat::DiffEntry::Status::Equal &&
+           e.status != ptcat::DiffEntry::Status::NotCompared;
+  });
+  if (!differs) {
+    std::cerr << "ptcat: error: some values could not be compared\n";
+    return kExitUsage;
+  }
+  return kExitFileError;  // 1: different
 }
 
 int run(int argc, char** argv) {
@@ -219,7 +230,18 @@ int run(int argc, char** argv) {
   std::optional<std::string> precision, threshold, edgeitems, linewidth, sci_mode, profile;
   std::optional<std::string> torch_version, python_version;
   bool requires_grad = false;
-  app.add_option("FILE", files, "torch.save file(s) to print")->required();
+  Modes modes;
+  app.add_option("FILE", files, "torch.save file(s) to print");
+  app.add_flag("--list", modes.list,
+               "List the tensors (key, dtype, shape, bytes, storage) from metadata alone");
+  app.add_flag("--tree", modes.tree, "List every value, indented by nesting");
+  app.add_flag("--stats", modes.stats,
+               "Statistics per tensor: min, max, mean, std, norm, nan/inf/zero counts");
+  app.add_option("--key", modes.keys,
+                 "Only the values whose key path matches GLOB (repeatable; every mode)")
+      ->type_name("GLOB")
+      ->allow_extra_args(false);
+  app.add_flag("--json", modes.json, "JSON output (schema version 1) for --list, --stats, diff");
   app.add_option("--precision", precision, "Digits after the decimal point (0-10000; default 4)")
       ->type_name("N");
   app.add_option("--threshold", threshold,
@@ -248,6 +270,25 @@ int run(int argc, char** argv) {
   app.add_flag("--requires-grad", requires_grad,
                "Make every tensor require grad before printing (see below)");
 
+  CLI::App* diff_cmd = app.add_subcommand(
+      "diff",
+      "Compare file A (actual) with file B (expected) key by key, by the rules of\n"
+      "torch.testing.assert_close. Exit status: 0 equal within tolerance, 1 different,\n"
+      "2 error (or values that could not be compared).");
+  std::vector<std::string> diff_files;
+  std::optional<std::string> rtol, atol;
+  std::vector<std::string> diff_keys;
+  bool diff_json = false;
+  diff_cmd->add_option("A B", diff_files, "the two files")->required()->expected(2);
+  diff_cmd->add_option("--rtol", rtol, "Relative tolerance (with --atol; default per dtype)")
+      ->type_name("R");
+  diff_cmd->add_option("--atol", atol, "Absolute tolerance (with --rtol; default per dtype)")
+      ->type_name("A");
+  diff_cmd->add_option("--key", diff_keys, "Only the values whose key path matches GLOB")
+      ->type_name("GLOB")
+      ->allow_extra_args(false);
+  diff_cmd->add_flag("--json", diff_json, "JSON output (schema version 1)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -260,7 +301,22 @@ int run(int argc, char** argv) {
 
   pyrepr::PrintArgs args;
   pyrepr::Rules rules = built_in;
+  ptcat::DiffOptions diff_options;
   try {
+    if (diff_cmd->parsed()) {
+      if (rtol.has_value() != atol.has_value())
+        throw UsageError{"diff: --rtol and --atol go together (or neither: the dtype's defaults)"};
+      if (rtol) diff_options.rtol = parse_threshold(*rtol, "--rtol");
+      if (atol) diff_options.atol = parse_threshold(*atol, "--atol");
+      diff_options.globs = diff_keys;
+      diff_options.threads = ptcat::worker_threads();
+    } else {
+      if (files.empty()) throw UsageError{"FILE is required"};
+      if (int(modes.list) + int(modes.tree) + int(modes.stats) > 1)
+        throw UsageError{"--list, --tree and --stats: one at a time"};
+      if (modes.json && !modes.list && !modes.stats)
+        throw UsageError{"--json goes with --list, --stats or diff"};
+    }
     if (torch_version) rules.torch = parse_version("--torch-version", *torch_version, true);
     if (python_version) rules.python = parse_version("--python-version", *python_version, false);
     if (profile) {
@@ -269,7 +325,7 @@ int run(int argc, char** argv) {
       args.profile(*profile);
     }
     if (precision) args.precision(parse_int("--precision", *precision, 0, kMaxPrecision));
-    if (threshold) args.threshold(parse_threshold(*threshold));
+    if (threshold) args.threshold(parse_threshold(*threshold, "--threshold"));
     if (edgeitems) args.edgeitems(parse_int("--edgeitems", *edgeitems, 0));
     if (linewidth) args.linewidth(parse_int("--linewidth", *linewidth, 1));
     if (sci_mode) args.sci_mode(parse_sci_mode(*sci_mode));
@@ -281,12 +337,21 @@ int run(int argc, char** argv) {
   options.rules = rules;
   pyrepr::set_printoptions(options);
 
+  if (diff_cmd->parsed()) return run_diff(diff_files[0], diff_files[1], diff_options, diff_json);
+
   int status = 0;
+  nlohmann::ordered_json doc;
+  doc["ptcat"] = ptcat::kSchemaVersion;
+  doc["mode"] = modes.stats ? "stats" : "list";
+  doc["files"] = nlohmann::ordered_json::array();
   for (const auto& path : files) {
-    Spool out;  // the file's text: written whole, or not at all on an error
+    ptcat::Spool out;  // the file's text: written whole, or not at all on an error
+    nlohmann::ordered_json json;
     std::string error;
     try {
-      render(out, path, requires_grad);
+      if (files.size() > 1 && (modes.list || modes.tree || modes.stats) && !modes.json)
+        out.write("==> " + path + " <==\n");
+      file_output(out, json, path, modes, requires_grad);
     } catch (const pyrepr::LoadError& e) {
       error = first_line(e.what());  // already names the file
     } catch (const std::exception& e) {
@@ -296,6 +361,11 @@ int run(int argc, char** argv) {
       std::fflush(stdout);
       std::cerr << "ptcat: error: " << pyrepr::one_line(error) << "\n";
       status = kExitFileError;
+      if (modes.json) doc["files"].push_back({{"file", path}, {"error", pyrepr::one_line(error)}});
+      continue;
+    }
+    if (modes.json) {
+      doc["files"].push_back(std::move(json));
       continue;
     }
     // straight to stdout (CLI11 writes --help through std::cout, which stays
@@ -312,6 +382,10 @@ int run(int argc, char** argv) {
       std::cerr << "ptcat: error: cannot write to stdout: " << std::strerror(errno) << "\n";
       return kExitFileError;
     }
+  }
+  if (modes.json && !write_json(doc)) {
+    std::cerr << "ptcat: error: cannot write to stdout: " << std::strerror(errno) << "\n";
+    return kExitFileError;
   }
   return status;
 }
