@@ -780,13 +780,28 @@ def check_errors(ptcat, tmp):
         p = os.path.join(tmp, f"mut_pkl{k}.pt")
         write_archive(p, bytes(b), r2)
         mutants.append(p)
-    r = run_ptcat(ptcat, mutants)
-    err_lines = r.stderr.decode("utf-8", "replace").splitlines()
-    bad_lines = [l for l in err_lines if not l.startswith("ptcat: error: ")]
-    if r.returncode not in (0, 1) or bad_lines or len(err_lines) > len(mutants):
-        fail("mutants", f"exit {r.returncode}; stray stderr lines: {bad_lines[:5]}")
+    # every mode: the print, --list, --tree, --stats (text and JSON); diff
+    # of each mutant against the file it came from (exit 0, 1 or 2)
+    for mode in ([], ["--list"], ["--tree"], ["--stats"], ["--stats", "--json"]):
+        r = run_ptcat(ptcat, mode + mutants)
+        err_lines = r.stderr.decode("utf-8", "replace").splitlines()
+        bad_lines = [l for l in err_lines if not l.startswith("ptcat: error: ")]
+        what = " ".join(["mutants"] + mode)
+        if r.returncode not in (0, 1) or bad_lines or len(err_lines) > len(mutants):
+            fail(what, f"exit {r.returncode}; stray stderr lines: {bad_lines[:5]}")
+        else:
+            passed(f"{what}: {len(mutants)} files, {len(err_lines)} rejected, no crash")
+    crashes = []
+    for m in mutants[::4]:
+        r = run_ptcat(ptcat, ["diff", src, m])
+        err_lines = r.stderr.decode("utf-8", "replace").splitlines()
+        if r.returncode not in (0, 1, 2) or len(err_lines) > 1 or \
+                any(not l.startswith("ptcat: error: ") for l in err_lines):
+            crashes.append(f"{os.path.basename(m)}: exit {r.returncode}, {err_lines[:2]}")
+    if crashes:
+        fail("mutants diff", "\n".join(crashes[:5]))
     else:
-        passed(f"mutants: {len(mutants)} files, {len(err_lines)} rejected, no crash")
+        passed(f"mutants diff: {len(mutants[::4])} files against their source, no crash")
 
 
 def main():
