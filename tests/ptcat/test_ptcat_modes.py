@@ -159,6 +159,8 @@ def diff_files():
         "epoch": 3,
         "name": "lstm",
         "kind": [1, "a"],
+        "seq": [1, "a"],
+        "od": collections.OrderedDict(a=1),
         "only_a": torch.ones(2),
         "nested": {"w": x},
         "gone": {"deep": {"w": x}},
@@ -179,7 +181,9 @@ def diff_files():
         "shape": x[:5],
         "epoch": 4,
         "name": "lstm",
-        "kind": (1, "a"),
+        "kind": {"0": 1},
+        "seq": (1, "a"),
+        "od": {"a": 1},
         "nested": {"w": x, "extra": 1},
         "only_b": torch.zeros(3),
     }
@@ -398,10 +402,15 @@ def check_diff(ptcat, pa, pb, a, b, tol=None):
                 check("%s %s: not close, assert_close's counts and greatest differences" % (
                     label, key), g.get("status") == "not_close" and not bad,
                     "differ: %s\nptcat %s\nassert_close: %s" % (bad, g, v["msg"]))
-        elif isinstance(va, torch.Tensor) or isinstance(vb, torch.Tensor) or \
-                type(va) is not type(vb):
+        elif isinstance(va, torch.Tensor) or isinstance(vb, torch.Tensor) or (
+                type(va) is not type(vb) and not (
+                    isinstance(va, dict) and isinstance(vb, dict)) and not (
+                    isinstance(va, (list, tuple)) and isinstance(vb, (list, tuple)))):
             check("%s %s: different types" % (label, key), g.get("status") == "type", g)
-        elif not isinstance(va, (dict, list, tuple)):
+        elif isinstance(va, (dict, list, tuple)):
+            check("%s %s: %s and %s compare by their items, as in assert_close" % (
+                label, key, type(va).__name__, type(vb).__name__), key not in got, got.get(key))
+        else:
             want = "equal" if repr(va) == repr(vb) else "value"
             check("%s %s: %s, by repr" % (label, key, want), g.get("status") == want, g)
     for key in flat_b:

@@ -51,6 +51,11 @@ std::string type_name(const pyrepr::Object& o) {
   return "object";
 }
 
+bool is_mapping(const pyrepr::Object& o) { return o.is<pyrepr::Dict>(); }
+bool is_sequence(const pyrepr::Object& o) {
+  return o.is<pyrepr::List>() || o.is<pyrepr::Tuple>() || o.is<pyrepr::StructSeq>();
+}
+
 bool is_container(const pyrepr::Object& o) {
   return o.is<pyrepr::Dict>() || o.is<pyrepr::List>() || o.is<pyrepr::Tuple>() ||
          o.is<pyrepr::StructSeq>();
@@ -211,7 +216,10 @@ DiffEntry compare(const Entry& x, const Entry& y, const DiffOptions& options) {
   const bool tensors = a.is<pyrepr::TensorValue>() && b.is<pyrepr::TensorValue>();
   DiffEntry e;
   e.key = key;
-  if (ta != tb && !tensors) {
+  // As assert_close: any two mappings (dict, OrderedDict), or two sequences
+  // (list, tuple), compare by their items.
+  const bool same_kind = (is_mapping(a) && is_mapping(b)) || (is_sequence(a) && is_sequence(b));
+  if (ta != tb && !tensors && !same_kind) {
     e.status = DiffEntry::Status::Type;
     e.actual = ta;
     e.expected = tb;

@@ -4,7 +4,9 @@
 // dtype and shape, and their values must be close, |a - b| <= atol + rtol *
 // |b| (nan never close), with assert_close's default rtol and atol for the
 // dtype unless both are given. Other values (ints, strings, ...) must have
-// the same repr, and containers the same type.
+// the same repr. As in assert_close, any two mappings (dict, OrderedDict) or
+// two sequences (list, tuple) compare by their items; a mapping against a
+// sequence, or a container against anything else, differ in type.
 #pragma once
 
 #include <cstdint>
