@@ -43,9 +43,8 @@ pyrepr_require(ZLIB zlib1g-dev)  # the core's reader inflates deflated archive e
 if(PYREPR_BUILD_TOOLS OR LSTM_PORT_BUILD_LESSONS)
   pyrepr_require(CLI11 libcli11-dev)
 endif()
-if(PYREPR_BUILD_TOOLS)
-  pyrepr_require(nlohmann_json nlohmann-json3-dev)  # ptcat --json
-endif()
+# JSON: the safetensors header and sharded indexes the reader reads, ptcat --json
+pyrepr_require(nlohmann_json nlohmann-json3-dev)
 if(PYREPR_BUILD_TESTS)
   # Catch2 2.x (Debian 12) or 3.x (Debian 13 on); tests/unit/catch.hpp spells both.
   pyrepr_require(Catch2 catch2)

@@ -1,6 +1,12 @@
-// Reading what Python's torch.save wrote (the zip format of PyTorch >= 1.6)
-// into the Object model, as torch.load would: tensors (every dtype, strided
-// views, quantized, sparse), Parameters, and the containers around them.
+// Reading what Python's torch.save wrote (the zip format of PyTorch >= 1.6,
+// and the legacy one) into the Object model, as torch.load would: tensors
+// (every dtype, strided views, quantized, sparse), Parameters, and the
+// containers around them. Other checkpoint formats are recognized by their
+// content and read as the Python that reads them gives them: safetensors as
+// safetensors.torch.load_file's dict, numpy's .npy as torch.from_numpy(...)
+// and .npz as a dict of those, and a sharded checkpoint's index
+// (model.safetensors.index.json, pytorch_model.bin.index.json) as one dict
+// of its shards' tensors.
 // Needs no LibTorch; a tensor's elements are read from the file only when
 // printed (to_torch, torch_adapter.hpp, makes an at::Tensor of one).
 #pragma once

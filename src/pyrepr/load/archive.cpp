@@ -224,9 +224,20 @@ Archive::Archive(Storage file) : file_(std::move(file)) {
     list.push_back(Entry{std::move(name), method, comp, uncomp, data_pos});
   }
 
+  // Names are unique (miniz looks them up case-blind).
+  index_.reserve(list.size());
+  for (size_t k = 0; k < list.size(); ++k) {
+    if (!index_.emplace(lowercase(list[k].name), k).second)
+      corrupt("the entry '" + shown(list[k].name) + "' appears twice");
+  }
+}
+
+void Archive::expect_torch_save() {
+  const Storage& in = file_;
+  const std::vector<Entry>& list = entries_;
+  if (list.empty()) throw LoadError("an empty zip archive (not a torch.save file)");
   // torch.save's layout: every file in one folder (the reader takes the
   // folder from the first entry), with a version record and data.pkl.
-  // Names are unique (miniz looks them up case-blind).
   const std::string& first = list.front().name;
   const auto slash = first.find('/');
   if (slash == std::string::npos)
@@ -234,11 +245,6 @@ Archive::Archive(Storage file) : file_(std::move(file)) {
                     "' is not in a folder");
   folder_ = first.substr(0, slash + 1);
   const std::string& folder = folder_;
-  index_.reserve(list.size());
-  for (size_t k = 0; k < list.size(); ++k) {
-    if (!index_.emplace(lowercase(list[k].name), k).second)
-      corrupt("the entry '" + shown(list[k].name) + "' appears twice");
-  }
   auto find = [&](const std::string& record) { return this->find(record); };
   if (!find("data.pkl"))
     throw LoadError("a zip archive, but not a torch.save file: no " + shown(folder) +

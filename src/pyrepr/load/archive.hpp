@@ -5,10 +5,11 @@
 //
 // Nothing in the archive is trusted: an Archive is made only when every
 // entry lies inside the file, is stored or deflated, claims a size its
-// compressed bytes can hold, the names are unique (compared case-blind, as
-// miniz looks them up) and the layout is torch.save's (<folder>/data.pkl and
-// <folder>/version, a supported format version). Otherwise LoadError, with a
-// clear message.
+// compressed bytes can hold, and the names are unique (compared case-blind, as
+// miniz looks them up); expect_torch_save() then checks the layout is
+// torch.save's (<folder>/data.pkl and <folder>/version, a supported format
+// version). Otherwise LoadError, with a clear message. (numpy's .npz is a zip
+// of .npy files without that layout.)
 #pragma once
 
 #include <cstdint>
@@ -25,6 +26,9 @@ class Archive {
  public:
   // The whole file: its bytes stay valid while `file.owner` lives.
   explicit Archive(Storage file);
+  // torch.save's layout, or LoadError; from then on names are looked up in
+  // its folder.
+  void expect_torch_save();
 
   // Is there a record <folder>/<name>?
   bool has(const std::string& name) const;
@@ -37,6 +41,8 @@ class Archive {
     std::string name;
     uint64_t method = 0, comp = 0, uncomp = 0, data_pos = 0;
   };
+  // Every entry, in the central directory's order.
+  const std::vector<Entry>& entries() const { return entries_; }
 
  private:
   const Entry* find(const std::string& name) const;

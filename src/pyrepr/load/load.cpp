@@ -16,6 +16,7 @@
 #include "pyrepr/load/legacy_format.hpp"
 #include "pyrepr/load/load_diagnostics.hpp"
 #include "pyrepr/load/mapped_file.hpp"
+#include "pyrepr/load/other_formats.hpp"
 #include "pyrepr/load/unpickler.hpp"
 
 namespace pyrepr {
@@ -35,12 +36,27 @@ bool check_signature(const unsigned char* head, size_t n) {
     fail(
         "a pickle, but not one torch.save wrote (torch.load: 'Invalid magic number; corrupt "
         "file?')");
-  fail("not a torch.save archive (no zip signature)");
+  fail(
+      "not a torch.save archive, safetensors, .npy, .npz or sharded index (no signature of "
+      "one)");
 }
 
-Object load_archive(const Storage& file) {
-  if (!check_signature(file.data, file.nbytes)) return detail::load_legacy(file);
-  const detail::Archive archive(file);
+// Which reader: by the file's content (other_formats.hpp), else torch.save's
+// zip or legacy format. `path` names an index's folder ("" for bytes).
+Object load_content(const Storage& file, const std::string& path, bool index_ok) {
+  const unsigned char* head = file.data;
+  const size_t n = file.nbytes;
+  if (detail::is_npy(head, n)) return detail::load_npy(file);
+  if (detail::is_safetensors(head, n)) return detail::load_safetensors(file);
+  if (detail::is_sharded_index(head, n)) {
+    if (!index_ok) fail("a sharded index where a shard was expected");
+    if (path.empty()) fail("a sharded index, read from bytes: its shards are files beside it");
+    return detail::load_sharded(file, path);
+  }
+  if (!check_signature(head, n)) return detail::load_legacy(file);
+  detail::Archive archive(file);
+  if (detail::is_npz(archive)) return detail::load_npz(archive);
+  archive.expect_torch_save();
   if (archive.has("constants.pkl"))
     fail("a TorchScript archive (torch.jit.save), not a torch.save file");
   // PyTorch >= 2.0 records the byte order of the machine that wrote the
@@ -85,18 +101,24 @@ Object load_guarded(const std::string& where, const std::function<Object()>& bod
   }
 }
 
-}  // namespace
-
-Object load(const std::string& path) {
+Object load_file(const std::string& path, bool index_ok) {
   return load_guarded(path, [&] {
     const auto file = detail::MappedFile::open(path);
-    Object loaded = load_archive(file->storage());
+    Object loaded = load_content(file->storage(), path, index_ok);
     // torch.save truncates and rewrites in place: a file rewritten while it
     // was read may still have every page, but not the same size or age.
     if (file->changed_on_disk()) fail(detail::file_changed_message());
     return loaded;
   });
 }
+
+}  // namespace
+
+Object load(const std::string& path) { return load_file(path, true); }
+
+namespace detail {
+Object load_shard(const std::string& path) { return load_file(path, false); }
+}  // namespace detail
 
 Object load_bytes(const std::string& bytes) {
   return load_guarded("<bytes>", [&] {
@@ -106,7 +128,7 @@ Object load_bytes(const std::string& bytes) {
     file.data = reinterpret_cast<const unsigned char*>(copy->data());
     file.nbytes = copy->size();
     file.owner = copy;
-    return load_archive(file);
+    return load_content(file, "", true);
   });
 }
 
