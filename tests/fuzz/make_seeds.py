@@ -3,6 +3,7 @@
 
   /usr/bin/python3 tests/fuzz/make_seeds.py
   PYTHON_OF_A_2X_RELEASE tests/fuzz/make_seeds.py --new-forms
+  /usr/bin/python3 tests/fuzz/make_seeds.py --formats
 
 corpus/load/seed/*.pt: small torch.save files covering what the loader reads
 (every dtype, views sharing a storage, quantized, sparse COO, Parameters,
@@ -12,6 +13,8 @@ torch.save writes that 1.13's does not (_rebuild_tensor_v3 over an
 UntypedStorage for its new dtypes, conj/neg metadata, sparse is_coalesced and
 compressed layouts, tensors and Parameters with Python state, the byteorder
 record); committed from Debian 13's (2.6) and unstable's (2.14) Python.
+--formats writes only corpus/safetensors/seed and corpus/numpy/seed (the
+other checkpoint formats the reader recognizes by content).
 corpus/tensor/seed/*: inputs of fuzz_tensor, one per dtype and layout tweak
 (byte layout in fuzz_tensor.cpp).
 """
@@ -156,7 +159,63 @@ def changing_seeds(out):
                     fh.write(struct.pack("<IB", max(cut, 0), when) + data)
 
 
+def safetensors_seeds(out):
+    """corpus/safetensors/seed/*: safetensors files by the format's
+    specification (u64 header length, JSON header, data): several dtypes,
+    an empty and a 0-dim tensor, metadata, tensors out of name order."""
+    import json
+    codes = {torch.float32: "F32", torch.float64: "F64", torch.float16: "F16",
+             torch.bfloat16: "BF16", torch.int64: "I64", torch.int8: "I8", torch.uint8: "U8",
+             torch.bool: "BOOL"}
+    sets = {
+        "one": {"w": torch.arange(6.0).reshape(2, 3)},
+        "dtypes": {k: torch.ones(2, dtype=d) for k, d in
+                   zip("abcdefgh", [torch.float32, torch.float64, torch.float16, torch.bfloat16,
+                                    torch.int64, torch.int8, torch.uint8, torch.bool])},
+        "odd": {"z": torch.zeros(0, 2), "s": torch.tensor(1.5), "m.b": torch.tensor([1, 2])},
+    }
+    for name, tensors in sets.items():
+        header, data = {"__metadata__": {"format": "pt"}}, b""
+        for key in sorted(tensors, reverse=True):
+            t = tensors[key].reshape(-1)
+            raw = t.view(torch.uint8).numpy().tobytes() if t.numel() else b""
+            header[key] = {"dtype": codes[t.dtype], "shape": list(tensors[key].shape),
+                           "data_offsets": [len(data), len(data) + len(raw)]}
+            data += raw
+        text = json.dumps(header).encode()
+        with open(os.path.join(out, name + ".safetensors"), "wb") as f:
+            f.write(struct.pack("<Q", len(text)) + text + data)
+
+
+def numpy_seeds(out):
+    """corpus/numpy/seed/*: .npy (format versions 1 and 2, C and Fortran
+    order, several dtypes, 0-d and empty) and .npz (stored, deflated)."""
+    import io
+    import numpy as np
+    arrays = {"f4": np.arange(6, dtype=np.float32).reshape(2, 3),
+              "f8_fortran": np.asfortranarray(np.arange(6.0).reshape(3, 2)),
+              "i8": np.array([-1, 2**40]), "b1": np.array([True, False]),
+              "c8": np.array([1 + 2j], dtype=np.complex64), "scalar": np.array(2.5),
+              "empty": np.zeros((0, 2), dtype=np.int16)}
+    for name, a in arrays.items():
+        np.save(os.path.join(out, name + ".npy"), a)
+    buf = io.BytesIO()
+    np.lib.format.write_array(buf, arrays["f4"], version=(2, 0))
+    with open(os.path.join(out, "v2.npy"), "wb") as f:
+        f.write(buf.getvalue())
+    np.savez(os.path.join(out, "stored.npz"), a=arrays["f4"], b=arrays["b1"])
+    np.savez_compressed(os.path.join(out, "deflated.npz"), a=arrays["i8"])
+
+
 def main():
+    if sys.argv[1:] == ["--formats"]:
+        for target, make in (("safetensors", safetensors_seeds), ("numpy", numpy_seeds)):
+            out = os.path.join(HERE, "corpus", target, "seed")
+            os.makedirs(out, exist_ok=True)
+            os.makedirs(os.path.join(HERE, "corpus", target, "regression"), exist_ok=True)
+            make(out)
+            print("%s: %d seeds in %s" % (target, len(os.listdir(out)), out))
+        return
     if sys.argv[1:] == ["--new-forms"]:
         if not hasattr(torch, "uint16"):
             sys.exit("make_seeds: --new-forms needs a PyTorch 2.x (this is %s)" % torch.__version__)
