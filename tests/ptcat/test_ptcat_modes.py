@@ -111,6 +111,7 @@ def stats_file():
         "nan": with_nan,
         "inf": with_inf,
         "both_inf": both_inf,
+        "overflow": torch.tensor([1e308, 1e308, -1e308], dtype=torch.float64),
         "empty": torch.empty(0, 3),
         "scalar": torch.tensor(2.5),
         "one": torch.tensor([7.0]),

@@ -38,12 +38,40 @@ constexpr int kExitFileError = 1;
 constexpr int kExitUsage = 2;
 
 const char* const kDescription =
-    "Print each FILE (written by Python's torch.save) exactly as\n"
+    "Print each FILE exactly as\n"
     "  print(torch.load(FILE))\n"
     "prints it, files in the order given, under the printing rules of one PyTorch\n"
-    "and Python release (--torch-version, --python-version).";
+    "and Python release (--torch-version, --python-version). Or list its tensors\n"
+    "(--list, --tree), give their statistics (--stats), or compare two files\n"
+    "(ptcat diff A B).";
 
 const char* const kFooter =
+    "Formats, recognized by content (not by name): torch.save's (zip, and the\n"
+    "legacy format of PyTorch < 1.6); safetensors, printed as\n"
+    "safetensors.torch.load_file gives it (a dict, keys sorted); numpy's .npy as\n"
+    "torch.from_numpy(numpy.load(FILE)) and .npz as a dict of those; a sharded\n"
+    "checkpoint's index (model.safetensors.index.json,\n"
+    "pytorch_model.bin.index.json) as one dict of its shards' tensors.\n"
+    "\n"
+    "Key paths name each value: a dict's keys, list and tuple indices, joined\n"
+    "by dots (state_dict.lstm.weight_ih_l0). --key GLOB (fnmatch: * ? [...],\n"
+    "* matching dots too) keeps the values whose path matches, and what they\n"
+    "hold; without a mode ptcat prints the dict {path: value} of them.\n"
+    "--list reads metadata alone: key, dtype, shape, bytes, and the storage\n"
+    "(#N, 'shared' when tensors share it). --stats reads every value once, in\n"
+    "float64: min, max, mean, std (unbiased), 2-norm, nan/inf/zero counts.\n"
+    "--json writes one document (schema version 1, README 'ptcat for\n"
+    "checkpoints').\n"
+    "\n"
+    "ptcat diff A B [--rtol R --atol A] [--key GLOB] [--json] compares A (the\n"
+    "actual values) with B (the expected) key by key as\n"
+    "torch.testing.assert_close(a, b) does: same dtype and shape, values close\n"
+    "(|a - b| <= atol + rtol * |b|, nan never close) with its default rtol and\n"
+    "atol for the dtype unless both are given. It reports the keys only one file\n"
+    "has, and per tensor the elements not close, the greatest absolute and\n"
+    "relative differences and where. Exit status: 0 equal within tolerance, 1\n"
+    "different, 2 error (or values it could not compare).\n"
+    "\n"
     "Print options are applied as one call\n"
     "  torch.set_printoptions(profile=..., precision=..., threshold=..., edgeitems=...,\n"
     "                         linewidth=..., sci_mode=...)\n"
@@ -69,13 +97,13 @@ const char* const kFooter =
     "nn.Parameter, and None/bool/int/float/str/bytes, list/tuple/dict/OrderedDict,\n"
     "torch.Size and torch dtypes/layouts/qschemes around them. A file is mapped,\n"
     "not read: a summarized tensor reads only the elements it shows. Sets, complex\n"
-    "Python numbers, devices, storages, TorchScript archives and the legacy\n"
-    "(non-zip) format are refused with an error.\n"
+    "Python numbers, devices, storages and TorchScript archives are refused with\n"
+    "an error.\n"
     "\n"
-    "Exit status: 0 if every file was printed; 1 if a file could not be read or\n"
-    "printed (one line 'ptcat: error: FILE: why' on stderr; the other files are\n"
-    "still printed); 2 for a bad option or value (one line on stderr, nothing\n"
-    "printed).";
+    "Exit status (but diff's): 0 if every file was printed; 1 if a file could not\n"
+    "be read or printed (one line 'ptcat: error: FILE: why' on stderr; the other\n"
+    "files are still printed); 2 for a bad option or value (one line on stderr,\n"
+    "nothing printed).";
 
 struct UsageError {
   std::string message;

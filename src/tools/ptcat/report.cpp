@@ -22,7 +22,7 @@ const pyrepr::TensorData& tensor_of(const Entry& e) {
 }
 
 // A statistic in the table: 8 significant digits ("nan", "inf" as Python).
-std::string number(double v) { return fmt::format("{:.8g}", v); }
+std::string number(double v) { return std::isnan(v) ? "nan" : fmt::format("{:.8g}", v); }
 
 // A number in JSON: nan and the infinities as strings.
 nlohmann::ordered_json json_number(double v) {

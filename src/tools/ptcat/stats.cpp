@@ -25,7 +25,11 @@ struct Partial {
   int64_t nans = 0, pos_infs = 0, neg_infs = 0, zeros = 0;
 
   void merge(const Partial& o) {
-    if (o.n > 0) {
+    if (n == 0) {
+      n = o.n;
+      mean = o.mean;
+      m2 = o.m2;
+    } else if (o.n > 0) {
       const int64_t total = n + o.n;
       const double delta = o.mean - mean;
       mean += delta * static_cast<double>(o.n) / static_cast<double>(total);
@@ -43,27 +47,39 @@ struct Partial {
   }
 };
 
-// One piece: two passes over values already in cache.
+// One piece: two passes over values already in cache, each with four
+// running sums (independent chains the CPU overlaps, and a summation order
+// closer to pairwise than one long chain).
 Partial piece_stats(const std::vector<double>& v) {
   Partial p;
-  double sum = 0;
-  bool all_finite = true;
-  for (double x : v) {
-    sum += x;
-    all_finite &= std::isfinite(x);
+  const size_t n = v.size();
+  const double* x = v.data();
+  double s[4] = {0, 0, 0, 0};
+  size_t k = 0;
+  for (; k + 4 <= n; k += 4) {
+    for (int j = 0; j < 4; ++j) s[j] += x[k + j];
+  }
+  for (; k < n; ++k) s[0] += x[k];
+  const double sum = (s[0] + s[1]) + (s[2] + s[3]);
+  // A finite sum means finite values (a nan or an infinity would show); an
+  // infinite or nan one may still be finite values that overflowed.
+  bool all_finite = std::isfinite(sum);
+  if (!all_finite) {
+    all_finite = true;
+    for (size_t i = 0; i < n && all_finite; ++i) all_finite = std::isfinite(x[i]);
   }
   if (!all_finite) {  // count the others, and keep the finite ones
     std::vector<double> finite;
-    finite.reserve(v.size());
-    for (double x : v) {
-      if (std::isnan(x)) {
+    finite.reserve(n);
+    for (double y : v) {
+      if (std::isnan(y)) {
         ++p.nans;
-      } else if (std::isinf(x)) {
-        ++(x > 0 ? p.pos_infs : p.neg_infs);
-        p.min = std::min(p.min, x);
-        p.max = std::max(p.max, x);
+      } else if (std::isinf(y)) {
+        ++(y > 0 ? p.pos_infs : p.neg_infs);
+        p.min = std::min(p.min, y);
+        p.max = std::max(p.max, y);
       } else {
-        finite.push_back(x);
+        finite.push_back(y);
       }
     }
     Partial f = piece_stats(finite);
@@ -74,24 +90,38 @@ Partial piece_stats(const std::vector<double>& v) {
     f.max = std::max(f.max, p.max);
     return f;
   }
-  p.n = static_cast<int64_t>(v.size());
-  if (p.n == 0) return p;
-  p.mean = sum / static_cast<double>(p.n);
-  double m2 = 0, sumsq = 0, lo = kInf, hi = -kInf;
-  int64_t zeros = 0;
-  for (double x : v) {
-    const double d = x - p.mean;
-    m2 += d * d;
-    sumsq += x * x;
-    lo = std::min(lo, x);
-    hi = std::max(hi, x);
-    zeros += x == 0 ? 1 : 0;
+  p.n = static_cast<int64_t>(n);
+  if (n == 0) return p;
+  p.mean = sum / static_cast<double>(n);
+  double m2[4] = {0, 0, 0, 0}, sq[4] = {0, 0, 0, 0};
+  double lo[4] = {kInf, kInf, kInf, kInf}, hi[4] = {-kInf, -kInf, -kInf, -kInf};
+  int64_t zeros[4] = {0, 0, 0, 0};
+  k = 0;
+  for (; k + 4 <= n; k += 4) {
+    for (int j = 0; j < 4; ++j) {
+      const double y = x[k + j];
+      const double d = y - p.mean;
+      m2[j] += d * d;
+      sq[j] += y * y;
+      lo[j] = y < lo[j] ? y : lo[j];
+      hi[j] = y > hi[j] ? y : hi[j];
+      zeros[j] += y == 0 ? 1 : 0;
+    }
   }
-  p.m2 = m2;
-  p.sumsq = sumsq;
-  p.min = lo;
-  p.max = hi;
-  p.zeros = zeros;
+  for (; k < n; ++k) {
+    const double y = x[k];
+    const double d = y - p.mean;
+    m2[0] += d * d;
+    sq[0] += y * y;
+    lo[0] = y < lo[0] ? y : lo[0];
+    hi[0] = y > hi[0] ? y : hi[0];
+    zeros[0] += y == 0 ? 1 : 0;
+  }
+  p.m2 = (m2[0] + m2[1]) + (m2[2] + m2[3]);
+  p.sumsq = (sq[0] + sq[1]) + (sq[2] + sq[3]);
+  p.min = std::min(std::min(lo[0], lo[1]), std::min(lo[2], lo[3]));
+  p.max = std::max(std::max(hi[0], hi[1]), std::max(hi[2], hi[3]));
+  p.zeros = zeros[0] + zeros[1] + zeros[2] + zeros[3];
   return p;
 }
 
