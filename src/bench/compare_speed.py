@@ -20,7 +20,9 @@ CRF (the lesson bilstm_crf, whole processes, best of 3): the page's Python
   graph node by node (--op-by-op) and the port's floor (--epochs 0: loading
   LibTorch and the two decodings).
 Prints Markdown tables (the ones in README.md) with the ratios and the goals.
-`--only crf` runs only the CRF table (about a minute); `--only repr` only the others.
+`--only crf` runs only the CRF table (about a minute); `--only repr` only the others;
+`--only checkpoints` only bench_checkpoints.py (ptcat --list, --stats and diff on
+big checkpoints, also run last by default unless --no-large).
 """
 import argparse
 import collections
@@ -247,14 +249,19 @@ def main():
     ap.add_argument('--runs', type=int, default=3, help='whole-process runs (median)')
     ap.add_argument('--no-large', action='store_true',
                     help='skip the 400 MB and 1 GB files (they need ~2 GB in $TMPDIR)')
-    ap.add_argument('--only', choices=('all', 'repr', 'crf'), default='all',
-                    help='run only the pyrepr/ptcat tables (repr) or only the CRF one (crf)')
+    ap.add_argument('--only', choices=('all', 'repr', 'crf', 'checkpoints'), default='all',
+                    help='run only the pyrepr/ptcat tables (repr), only the CRF one (crf), or '
+                         'only ptcat on big checkpoints (checkpoints: bench_checkpoints.py)')
     ap.add_argument('--crf-runs', type=int, default=3, help='CRF runs of each program (best)')
     ap.add_argument('--crf-page', metavar='FILE',
                     help='time this script (e.g. the page\'s advanced_tutorial.py) as the '
                          'CRF\'s Python side instead of the notebook\'s code')
     args = ap.parse_args()
-    if args.only != 'crf':
+    if args.only == 'checkpoints':
+        sys.exit(subprocess.call([sys.executable, os.path.join(os.path.dirname(
+            os.path.abspath(__file__)), 'bench_checkpoints.py'), '--ptcat',
+            os.path.join(args.bin, 'ptcat'), '--runs', str(args.runs)]))
+    if args.only not in ('crf',):
         py = python_in_process()
         cpp = cpp_in_process(os.path.join(args.bin, 'bench_repr'))
         processes = whole_process(os.path.join(args.bin, 'ptcat'), args.runs, not args.no_large)
@@ -297,6 +304,11 @@ def main():
     if args.only == 'all':
         print()
         print_crf(crf_rows, args.crf_runs)
+        if not args.no_large:  # ptcat on big checkpoints (about 6 GB of disk)
+            print('\nptcat on big checkpoints (bench_checkpoints.py):\n', flush=True)
+            subprocess.call([sys.executable, os.path.join(os.path.dirname(
+                os.path.abspath(__file__)), 'bench_checkpoints.py'), '--ptcat',
+                os.path.join(args.bin, 'ptcat'), '--runs', str(args.runs)])
 
 
 if __name__ == '__main__':

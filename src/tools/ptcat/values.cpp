@@ -1,6 +1,10 @@
 #include "values.hpp"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -25,8 +29,23 @@ bool contiguous(const pyrepr::TensorData& t) {
   return true;
 }
 
+// Maps the pages of [p, p + n) in one call, where the kernel can (Linux
+// 5.14: MADV_POPULATE_READ), instead of a page fault per few pages as they
+// are read; a no-op elsewhere and for memory that is not a mapping.
+void populate(const unsigned char* p, size_t n) {
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
+  static const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const auto begin = reinterpret_cast<uintptr_t>(p) & ~(page - 1);
+  const auto end = reinterpret_cast<uintptr_t>(p) + n;
+  if (n >= (size_t{1} << 16))
+    madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_READ);  // NOLINT
+}
+
 template <class T, class Out>
 void convert(const unsigned char* p, size_t n, std::vector<Out>& out) {
+  populate(p, n * sizeof(T));
   out.resize(n);
   for (size_t k = 0; k < n; ++k) {
     T v;
@@ -166,6 +185,21 @@ int64_t Pieces::read(size_t k, std::vector<int64_t>& out) const {
   const pyrepr::TensorData p = piece(k, first);
   if (!read_fast(p, out)) out = pyrepr::integer_values(p);
   return first;
+}
+
+pyrepr::ElementType Pieces::in_memory(size_t k, const unsigned char*& data, size_t& n) const {
+  int64_t first = 0;
+  const pyrepr::TensorData p = whole_ ? t_ : piece(k, first);
+  const pyrepr::DType& d = *p.dtype;
+  const auto e = d.element;
+  if ((e != pyrepr::ElementType::Float32 && e != pyrepr::ElementType::Float64) || p.neg ||
+      d.values != pyrepr::DTypeValues::Plain || !contiguous(p))
+    return pyrepr::ElementType::UInt8;
+  data = p.storage->data + p.storage_offset * static_cast<int64_t>(d.itemsize);
+  if (reinterpret_cast<uintptr_t>(data) % d.itemsize != 0) return pyrepr::ElementType::UInt8;
+  n = static_cast<size_t>(p.numel());
+  populate(data, n * d.itemsize);
+  return e;
 }
 
 unsigned worker_threads() { return std::clamp(std::thread::hardware_concurrency(), 1U, 8U); }

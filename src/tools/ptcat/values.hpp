@@ -30,6 +30,10 @@ class Pieces {
   int64_t read(size_t k, std::vector<double>& out) const;
   // The same exactly as int64 (bool and integral dtypes only).
   int64_t read(size_t k, std::vector<int64_t>& out) const;
+  // Piece k's elements where they are, when they are float32 or float64,
+  // contiguous, aligned and not negated: their type, `data` and `n` set
+  // (the pages mapped). Otherwise ElementType::UInt8: read them instead.
+  pyrepr::ElementType in_memory(size_t k, const unsigned char*& data, size_t& n) const;
 
  private:
   pyrepr::TensorData piece(size_t k, int64_t& first) const;
