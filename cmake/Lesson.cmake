@@ -27,7 +27,8 @@
 # run with the matching flags (--seed 2 ...); each code cell's output must be
 # identical byte for byte. A lesson under parity also gets parity.<name>.dump
 # (tests/parity/test_dump.py): demo_<name> --dump holds the tensors Python
-# shows when it runs the notebook, bit for bit, and the registered variables.
+# shows when it runs the notebook, bit for bit, and the registered variables,
+# and `ptcat diff` finds the dump equal to Python's torch.save of them.
 #
 # A lesson with a README.in.md also gets parity.<name>.readme: its walk-through
 # README.md must be what notebooks_port/walkthrough.py generates now. The
@@ -185,9 +186,13 @@ function(add_lesson_parity_tests)
     # they and the registered variables are Python's bit for bit.
     list(GET programs 0 demo)
     if(configs)
+      set(ptcat_diff)
+      if(TARGET ptcat)
+        set(ptcat_diff --ptcat $<TARGET_FILE:ptcat>)
+      endif()
       add_test(NAME parity.${name}.dump
                COMMAND ${PYTHON_WITH_TORCH} ${PROJECT_SOURCE_DIR}/tests/parity/test_dump.py
-                       ${notebook} ${demo})
+                       ${notebook} ${demo} ${ptcat_diff})
       set_tests_properties(parity.${name}.dump PROPERTIES LABELS parity TIMEOUT 900)
     endif()
 

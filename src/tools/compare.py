@@ -10,6 +10,7 @@ displayed last expression (Out[n]).
   compare lstm_basics -p SEED=2 -p SEQ_LEN=7
   compare lstm_basics --outputs saved.json  # saved outputs instead of running Python
   compare lstm_basics --numeric             # numbers within tolerance, grad_fn names apart
+  compare lstm_basics --tensors             # and the tensors themselves (ptcat diff)
 
 A parameter NAME=VALUE sets `NAME = VALUE` in the notebook's parameters cell
 (the code cell tagged "parameters", else the first code cell) and passes
@@ -526,6 +527,10 @@ def main(argv=None):
     ap.add_argument("--tolerance", type=parse_tolerance, metavar="ABS",
                     help="absolute tolerance for --numeric (default: half a unit in the "
                          "last printed digit)")
+    ap.add_argument("--tensors", action="store_true",
+                    help="also compare the tensors themselves: the port's --dump against the "
+                         "notebook's values (notebook_dump.py), with ptcat diff "
+                         "(torch.testing.assert_close's rules); the notebook's own parameters")
     ap.add_argument("--save-outputs", metavar="FILE",
                     help="write the notebook's outputs (cells JSON, or .ipynb by extension)")
     ap.add_argument("--timeout", type=parse_timeout, default=600.0, metavar="SECONDS",
@@ -549,6 +554,9 @@ def main(argv=None):
         rule_flags += ["--python-version", args.python_version]
     if args.tolerance is not None and not args.numeric:
         ap.error("--tolerance needs --numeric")
+    if args.tensors and (args.outputs or args.param):
+        ap.error("--tensors runs the notebook and the port with their own parameters "
+                 "(not with --outputs or -p)")
 
     try:
         if not re.fullmatch(r"[A-Za-z0-9_]+", args.lesson):
@@ -585,6 +593,8 @@ def main(argv=None):
                 " " + f for f in port_flags(args.param) + rule_flags)))
             failures += compare_cells(nb_cells, port_cells, total, name, args.numeric,
                                       args.tolerance, sys.stdout)
+        if args.tensors:
+            failures += compare_tensors(notebook, ports[0], args.timeout, rule_flags)
         print("result: %s" % ("all identical" if failures == 0 and not args.numeric else
                               "no differences" if failures == 0 else
                               "%d cell(s) differ" % failures))
@@ -593,6 +603,33 @@ def main(argv=None):
         sys.stdout.flush()
         print("compare: error: %s" % e, file=sys.stderr)
         return EXIT_ERROR
+
+
+def compare_tensors(notebook, program, timeout, rule_flags):
+    """The port's --dump against the notebook's tensors of the same names,
+    through ptcat diff; prints its report, returns 1 if they differ."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        port_file, python_file = os.path.join(tmp, "port.pt"), os.path.join(tmp, "python.pt")
+        steps = [
+            [program, "--dump", port_file] + rule_flags,
+            [sys.executable, os.path.join(_SOURCE_DIR, "notebooks_port", "support",
+                                          "notebook_dump.py"), notebook, python_file,
+             "--like", port_file],
+        ]
+        for cmd in steps:
+            proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                  timeout=timeout, text=True)
+            if proc.returncode != 0:
+                raise UsageError("%s failed: %s" % (os.path.basename(cmd[0]),
+                                                    proc.stderr.strip()[-500:]))
+        diff = subprocess.run([os.path.join(_BIN_DIR, "ptcat"), "diff", port_file, python_file],
+                              capture_output=True, text=True, timeout=timeout)
+        print("tensors (ptcat diff %s --dump, the notebook's values):" % os.path.basename(program))
+        sys.stdout.write("".join("  " + line for line in diff.stdout.splitlines(True)))
+        if diff.returncode == 2:
+            raise UsageError("ptcat diff: %s" % diff.stderr.strip())
+        return 0 if diff.returncode == 0 else 1
 
 
 def save(path, cells, executed):

@@ -3,7 +3,8 @@
 Runs the notebook once (saving its executed copy), then feeds compare saved
 outputs with deliberate changes: one digit (exact and numeric mode), grad_fn
 names only (as another PyTorch version prints them), a missing Out[n], a
-missing cell, and bad usage.
+missing cell, and bad usage; and --tensors (the port's --dump against the
+notebook's values, through ptcat diff).
 
 usage: test_compare.py COMPARE PORT NOTEBOOK
 """
@@ -39,6 +40,12 @@ with tempfile.TemporaryDirectory() as tmp:
     rc, out, err = compare("--notebook", NOTEBOOK, "--save-outputs", executed)
     check("compare runs the notebook and reports every cell identical",
           rc == 0 and out.count(": identical") == 6 and "differs" not in out, out + err)
+
+    # 1b. --tensors: the port's --dump against the notebook's values, by ptcat diff.
+    rc, out, err = compare("--notebook", NOTEBOOK, "--tensors")
+    check("--tensors: ptcat diff finds the port's tensors equal to the notebook's",
+          rc == 0 and "tensors (ptcat diff" in out and "0 different, 0 only in one file" in out,
+          out + err)
 
     # 2. The executed .ipynb as saved outputs.
     rc, out, err = compare("--outputs", executed)
@@ -138,6 +145,7 @@ with tempfile.TemporaryDirectory() as tmp:
         (["--notebook", NOTEBOOK, "-p", "NO_SUCH_PARAMETER=1"], "an unknown parameter"),
         (["--outputs", saved, "-p", "SEQ_LEN=0"], "a value the port refuses"),
         (["--outputs", saved, "-p", "oops"], "a malformed parameter"),
+        (["--outputs", saved, "--tensors"], "--tensors without running the notebook"),
     ]:
         rc, out, err = compare(*args)
         check("bad usage (%s): exit 2 with an error message" % what,

@@ -57,6 +57,11 @@ enum class Fn : uint8_t {
   GetLayout,
   CodecsEncode,
   BuiltinsBytes,
+  // torch.jit._pickle's: restore_type_tag(value, type) and build_intlist,
+  // build_doublelist, build_boollist, build_tensorlist(list) give back their
+  // first argument (what LibTorch's torch::pickle_save writes around typed
+  // containers, which Python's torch.load reads as plain ones)
+  JitIdentity,
 };
 
 struct Node {

@@ -325,6 +325,11 @@ class Unpickler {
         {{"collections", "OrderedDict"}, Fn::OrderedDict},
         {{"_codecs", "encode"}, Fn::CodecsEncode},
         {{"builtins", "bytes"}, Fn::BuiltinsBytes},
+        {{"torch.jit._pickle", "restore_type_tag"}, Fn::JitIdentity},
+        {{"torch.jit._pickle", "build_intlist"}, Fn::JitIdentity},
+        {{"torch.jit._pickle", "build_doublelist"}, Fn::JitIdentity},
+        {{"torch.jit._pickle", "build_boollist"}, Fn::JitIdentity},
+        {{"torch.jit._pickle", "build_tensorlist"}, Fn::JitIdentity},
     };
     auto it = callables.find({module, name});
     if (it != callables.end()) return make_global(module, name, it->second);
@@ -397,6 +402,15 @@ class Unpickler {
       case Fn::BuiltinsBytes: {
         if (!args.empty()) fail("bytes(...) with arguments is not supported");
         return make_str("", Kind::Bytes);
+      }
+      case Fn::JitIdentity: {
+        const bool tag = callable->name == "restore_type_tag";
+        if (args.size() != (tag ? 2U : 1U))
+          fail(global_name(callable) + " takes " + (tag ? "2 arguments" : "1 argument") + " but " +
+               std::to_string(args.size()) + " were given");
+        if (tag && args[1]->kind != Kind::Str)
+          fail(global_name(callable) + ": the type must be a str, not " + kind_name(args[1]));
+        return args[0];
       }
       default:
         break;
