@@ -167,22 +167,14 @@ pyrepr::TensorData Pieces::piece(size_t k, int64_t& first) const {
 
 int64_t Pieces::read(size_t k, std::vector<double>& out) const {
   int64_t first = 0;
-  if (whole_) {
-    if (!read_fast(t_, out)) out = pyrepr::real_values(t_);
-    return 0;
-  }
-  const pyrepr::TensorData p = piece(k, first);
+  const pyrepr::TensorData p = whole_ ? t_ : piece(k, first);
   if (!read_fast(p, out)) out = pyrepr::real_values(p);
   return first;
 }
 
 int64_t Pieces::read(size_t k, std::vector<int64_t>& out) const {
   int64_t first = 0;
-  if (whole_) {
-    if (!read_fast(t_, out)) out = pyrepr::integer_values(t_);
-    return 0;
-  }
-  const pyrepr::TensorData p = piece(k, first);
+  const pyrepr::TensorData p = whole_ ? t_ : piece(k, first);
   if (!read_fast(p, out)) out = pyrepr::integer_values(p);
   return first;
 }
