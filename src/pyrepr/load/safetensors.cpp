@@ -119,6 +119,7 @@ Object load_safetensors(const Storage& file) {
   }
   // As safe_open: the tensors cover the data one after another, whole.
   std::vector<const Info*> by_offset;
+  by_offset.reserve(infos.size());
   for (const Info& i : infos) by_offset.push_back(&i);
   std::sort(by_offset.begin(), by_offset.end(), [](const Info* a, const Info* b) {
     return a->begin != b->begin ? a->begin < b->begin : a->end < b->end;

@@ -50,6 +50,7 @@ void convert(const unsigned char* p, size_t n, std::vector<Out>& out) {
   for (size_t k = 0; k < n; ++k) {
     T v;
     std::memcpy(&v, p + k * sizeof(T), sizeof(T));
+    // NOLINTNEXTLINE(bugprone-signed-char-misuse): int8 elements are signed values
     out[k] = static_cast<Out>(v);
   }
 }
