@@ -307,7 +307,11 @@ int run(int argc, char** argv) {
   std::optional<std::string> rtol, atol;
   std::vector<std::string> diff_keys;
   bool diff_json = false;
-  diff_cmd->add_option("A B", diff_files, "the two files")->required()->expected(2);
+  // one positional of two values: CLI11 2.4 and later refuse a name with a space
+  diff_cmd->add_option("FILES", diff_files, "A (actual) and B (expected)")
+      ->required()
+      ->expected(2)
+      ->type_name("FILE");
   diff_cmd->add_option("--rtol", rtol, "Relative tolerance (with --atol; default per dtype)")
       ->type_name("R");
   diff_cmd->add_option("--atol", atol, "Absolute tolerance (with --rtol; default per dtype)")
