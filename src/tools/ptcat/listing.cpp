@@ -1,6 +1,7 @@
 #include "listing.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>  // fmt::join, there since fmt 11
 
 #include <algorithm>
 #include <array>
