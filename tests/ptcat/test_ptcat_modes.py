@@ -143,6 +143,13 @@ def diff_files():
     half = torch.randn(50).half()
     q = torch.quantize_per_tensor(torch.randn(12), 0.1, 2, torch.quint8)
     q_b = torch.quantize_per_tensor(torch.randn(12), 0.1, 2, torch.quint8)
+    # 2.x computes in the dtype, float16 and bfloat16 rounding each step
+    # (1.13 promotes to float64); integers compare in float32 in both, so a
+    # uint8 or int8 difference never wraps around
+    bf16 = torch.randn(40).bfloat16()
+    half_wide = (torch.randn(30) * 300).half()
+    u8 = torch.tensor([250, 10, 7, 100], dtype=torch.uint8)
+    i8 = torch.tensor([-128, 127, 0, -5], dtype=torch.int8)
     a = {
         "same": x,
         "close": x,
@@ -154,7 +161,13 @@ def diff_files():
         "bools": torch.tensor([True, False, True]),
         "half": half,
         "q": q,
+        "bf16": bf16,
+        "half_wide": half_wide,
+        "u8": u8,
+        "i8": i8,
         "scalar": torch.tensor(1.0),
+        "scalar_half": torch.tensor(0.1, dtype=torch.float16),
+        "scalar_int": torch.tensor(7),
         "dtype": x,
         "shape": x,
         "epoch": 3,
@@ -177,7 +190,13 @@ def diff_files():
         "bools": torch.tensor([True, True, True]),
         "half": half + 0.01,
         "q": q_b,
+        "bf16": bf16 + 0.02,
+        "half_wide": half_wide * 1.001,
+        "u8": torch.tensor([255, 5, 7, 90], dtype=torch.uint8),
+        "i8": torch.tensor([127, -128, 1, -5], dtype=torch.int8),
         "scalar": torch.tensor(1.5),
+        "scalar_half": torch.tensor(0.1001, dtype=torch.float16),
+        "scalar_int": torch.tensor(3),
         "dtype": x.double(),
         "shape": x[:5],
         "epoch": 4,

@@ -19,19 +19,6 @@ namespace ptcat {
 
 namespace {
 
-using pyrepr::DType;
-namespace dt = pyrepr::dtypes;
-
-// torch.testing's _DTYPE_PRECISIONS: (rtol, atol); (0, 0) for the rest.
-std::pair<double, double> default_tolerances(const DType& d) {
-  if (&d == &dt::float16 || &d == &dt::complex32) return {1e-3, 1e-5};
-  if (&d == &dt::bfloat16) return {0.016, 1e-5};
-  if (&d == &dt::float32 || &d == &dt::complex64) return {1.3e-6, 1e-5};
-  if (&d == &dt::float64 || &d == &dt::complex128) return {1e-7, 1e-7};
-  if (d.values == pyrepr::DTypeValues::Quantized) return {1.3e-6, 1e-5};  // float32's
-  return {0.0, 0.0};
-}
-
 // The type name Python's type(value).__name__ gives.
 std::string type_name(const pyrepr::Object& o) {
   const auto& v = o.value();
@@ -59,113 +46,6 @@ bool is_sequence(const pyrepr::Object& o) {
 bool is_container(const pyrepr::Object& o) {
   return o.is<pyrepr::Dict>() || o.is<pyrepr::List>() || o.is<pyrepr::Tuple>() ||
          o.is<pyrepr::StructSeq>();
-}
-
-std::vector<int64_t> unravel(int64_t flat, const std::vector<int64_t>& sizes) {
-  std::vector<int64_t> index(sizes.size());
-  for (size_t d = sizes.size(); d-- > 0;) {
-    index[d] = flat % sizes[d];
-    flat /= sizes[d];
-  }
-  return index;
-}
-
-// The greatest of a sequence as torch.max(x, 0) finds it: the first
-// occurrence, and the first nan once there is one.
-struct Greatest {
-  double value = 0;
-  int64_t index = 0;
-  bool any = false;
-  void offer(double v, int64_t i) {
-    if (any && (std::isnan(value) || !(v > value || std::isnan(v)))) return;
-    value = v;
-    index = i;
-    any = true;
-  }
-  void merge(const Greatest& o) {  // o's indices come after ours
-    if (o.any) offer(o.value, o.index);
-  }
-};
-
-struct PiecePair {
-  int64_t mismatches = 0;
-  Greatest abs, rel;
-};
-
-// isclose(a, b, rtol, atol) with equal_nan=False, as torch.isclose.
-bool close(double a, double b, double rtol, double atol) {
-  if (a == b) return true;
-  if (rtol == 0 && atol == 0) return false;
-  const double error = std::fabs(a - b);
-  return std::isfinite(error) && error <= atol + std::fabs(rtol * b);
-}
-
-Closeness compare_values(const pyrepr::TensorData& a, const pyrepr::TensorData& b, double rtol,
-                         double atol, unsigned threads) {
-  const Pieces pa(a), pb(b);
-  if (pa.size() != pb.size()) throw std::logic_error("diff: pieces differ");
-  std::vector<PiecePair> results(pa.size());
-  const bool ints = integral(a) && integral(b);
-  struct Buffers {
-    std::vector<double> fa, fb;
-    std::vector<int64_t> ia, ib;
-  };
-  std::vector<Buffers> buffers(std::max(threads, 1U));
-  for_each_piece(pa, threads, [&](unsigned worker, size_t k) {
-    Buffers& buf = buffers[worker];
-    PiecePair& r = results[k];
-    if (ints) {  // promoted to int64; the differences in int64, relative ones in float32
-      const int64_t first = pa.read(k, buf.ia);
-      pb.read(k, buf.ib);
-      for (size_t i = 0; i < buf.ia.size(); ++i) {
-        const int64_t x = buf.ia[i], y = buf.ib[i];
-        if (x == y || ((rtol != 0 || atol != 0) &&
-                       close(static_cast<double>(x), static_cast<double>(y), rtol, atol)))
-          continue;
-        ++r.mismatches;
-        const auto diff = static_cast<int64_t>(static_cast<uint64_t>(x) - static_cast<uint64_t>(y));
-        const int64_t abs = diff < 0 ? static_cast<int64_t>(0 - static_cast<uint64_t>(diff)) : diff;
-        const int64_t mag = y < 0 ? static_cast<int64_t>(0 - static_cast<uint64_t>(y)) : y;
-        const auto index = first + static_cast<int64_t>(i);
-        r.abs.offer(static_cast<double>(abs), index);
-        r.rel.offer(static_cast<double>(static_cast<float>(abs) / static_cast<float>(mag)), index);
-      }
-      return;
-    }
-    const int64_t first = pa.read(k, buf.fa);
-    pb.read(k, buf.fb);
-    for (size_t i = 0; i < buf.fa.size(); ++i) {
-      const double x = buf.fa[i], y = buf.fb[i];
-      if (close(x, y, rtol, atol)) continue;
-      ++r.mismatches;
-      const double abs = std::fabs(x - y);
-      const auto index = first + static_cast<int64_t>(i);
-      r.abs.offer(abs, index);
-      r.rel.offer(abs / std::fabs(y), index);
-    }
-  });
-  Closeness c;
-  c.rtol = rtol;
-  c.atol = atol;
-  c.numel = a.numel();
-  Greatest abs, rel;
-  for (const PiecePair& r : results) {
-    c.mismatches += r.mismatches;
-    abs.merge(r.abs);
-    rel.merge(r.rel);
-  }
-  // Python sets the matched elements' differences to 0 before taking the
-  // greatest: when all mismatches have a difference of 0 (never) or there
-  // are none, index 0.
-  if (c.mismatches > 0) {
-    c.max_abs = abs.value;
-    c.max_rel = rel.value;
-    c.max_abs_index =
-        abs.value > 0 || std::isnan(abs.value) ? unravel(abs.index, a.sizes) : unravel(0, a.sizes);
-    c.max_rel_index =
-        rel.value > 0 || std::isnan(rel.value) ? unravel(rel.index, a.sizes) : unravel(0, a.sizes);
-  }
-  return c;
 }
 
 std::string size_text(const std::vector<int64_t>& sizes) {
@@ -201,7 +81,7 @@ DiffEntry compare_tensors(const std::string& key, const pyrepr::TensorData& a,
   }
   const auto [rtol, atol] =
       options.rtol ? std::pair{*options.rtol, *options.atol} : default_tolerances(*a.dtype);
-  e.closeness = compare_values(a, b, rtol, atol, options.threads);
+  e.closeness = compare_values(a, b, rtol, atol, options.rules, options.threads);
   pyrepr::check_unchanged(a);
   pyrepr::check_unchanged(b);
   e.status = e.closeness->mismatches > 0 ? DiffEntry::Status::NotClose : DiffEntry::Status::Equal;

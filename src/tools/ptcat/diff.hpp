@@ -3,7 +3,8 @@
 // torch.testing.assert_close(A_value, B_value): tensors must have the same
 // dtype and shape, and their values must be close, |a - b| <= atol + rtol *
 // |b| (nan never close), with assert_close's default rtol and atol for the
-// dtype unless both are given. Other values (ints, strings, ...) must have
+// dtype unless both are given, in the arithmetic of the release whose
+// rules apply (closeness.hpp). Other values (ints, strings, ...) must have
 // the same repr. As in assert_close, any two mappings (dict, OrderedDict) or
 // two sequences (list, tuple) compare by their items; a mapping against a
 // sequence, or a container against anything else, differ in type.
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "closeness.hpp"
 #include "pyrepr/object.hpp"
 
 namespace ptcat {
@@ -22,14 +24,7 @@ struct DiffOptions {
   std::optional<double> rtol, atol;  // both or neither
   std::vector<std::string> globs;    // --key
   unsigned threads = 1;
-};
-
-// A tensor pair's closeness, as assert_close's mismatch message reports it.
-struct Closeness {
-  double rtol = 0, atol = 0;
-  int64_t numel = 0, mismatches = 0;
-  double max_abs = 0, max_rel = 0;  // over the mismatched elements (0 if none)
-  std::vector<int64_t> max_abs_index, max_rel_index;
+  AssertCloseRules rules = assert_close_rules(pyrepr::built_in_rules().torch);
 };
 
 struct DiffEntry {

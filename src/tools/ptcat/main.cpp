@@ -83,8 +83,11 @@ const char* const kFooter =
     "torch/_tensor_str.py of PyTorch 1.13, 2.6 or 2.14, and Python 3.11, 3.13 or\n"
     "3.14's repr (with the IPython its Debian release ships). The defaults are the\n"
     "LibTorch the project was built against and the Python it was configured\n"
-    "with. ptcat itself does not use LibTorch: every dtype of the three releases\n"
-    "is read and printed, whatever the build's LibTorch has.\n"
+    "with. The PyTorch release also decides how diff computes, as its\n"
+    "torch.testing.assert_close does: 1.13 in float64 (int64), 2.x in each tensor's\n"
+    "own dtype (ptcat diff A B --torch-version 1.13). ptcat itself does not use\n"
+    "LibTorch: every dtype of the three releases is read and printed, whatever the\n"
+    "build's LibTorch has.\n"
     "\n"
     "--requires-grad makes every loaded tensor (inside lists, tuples and dicts too)\n"
     "require grad before printing, as Python's t.requires_grad_() would. Only\n"
@@ -320,6 +323,7 @@ int run(int argc, char** argv) {
       ->type_name("GLOB")
       ->allow_extra_args(false);
   diff_cmd->add_flag("--json", diff_json, "JSON output (schema version 1)");
+  diff_cmd->fallthrough();  // --torch-version after "diff" too
 
   try {
     app.parse(argc, argv);
@@ -351,6 +355,7 @@ int run(int argc, char** argv) {
     }
     if (torch_version) rules.torch = parse_version("--torch-version", *torch_version, true);
     if (python_version) rules.python = parse_version("--python-version", *python_version, false);
+    diff_options.rules = ptcat::assert_close_rules(rules.torch);
     if (profile) {
       if (*profile != "default" && *profile != "short" && *profile != "full")
         throw UsageError{"--profile: expected default, short or full, got '" + *profile + "'"};
