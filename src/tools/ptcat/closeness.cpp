@@ -48,7 +48,7 @@ enum class Arith {
 };
 
 Arith arithmetic(const DType& d, AssertCloseRules rules) {
-  if (rules.promotes_to_64_bits || &d == &dt::float64) return Arith::Double;
+  if (rules.promotes_to_float64 || &d == &dt::float64) return Arith::Double;
   if (&d == &dt::float16) return Arith::Half;
   if (&d == &dt::bfloat16) return Arith::BFloat16;
   return Arith::Float;

@@ -20,7 +20,7 @@ struct AssertCloseRules {
   // before isclose and the differences. 2.x compares in the tensors' own
   // dtype (float32, float16, bfloat16; quantized ones dequantized to
   // float32), each operation rounded to it. Integers compare alike in both.
-  bool promotes_to_64_bits;
+  bool promotes_to_float64;
 };
 
 constexpr AssertCloseRules assert_close_rules(pyrepr::Version torch) {

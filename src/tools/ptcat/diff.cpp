@@ -1,9 +1,5 @@
 #include "diff.hpp"
 
-#include <cmath>
-#include <cstdlib>
-#include <limits>
-#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <utility>
