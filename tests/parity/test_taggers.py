@@ -1,8 +1,6 @@
 """The tagger lessons (pos_tagger, char_lstm_tagger) beyond their printed output
-(their --dump: test_dump.py).
+(their --dump: test_dump.py; bad flags: tests/robustness/robustness_table.py).
 
-  test_taggers.py bad-input DEMO
-      bad flags and values: exit 2, one error line on stderr, nothing on stdout.
   test_taggers.py tutorial-page DEMO
       pos_tagger --tutorial prints the tag scores before and after training
       that PyTorch's tutorial page shows (quoted below); without --tutorial
@@ -13,28 +11,7 @@ import sys
 
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
-from checks import check, check_usage_errors, finish, run
-
-
-def test_bad_input(demo):
-    cases = [
-        ["--lr", "-0.1"],
-        ["--lr", "nan"],
-        ["--lr", "inf"],
-        ["--lr", "x"],
-        ["--epochs", "-1"],
-        ["--epochs", "100001"],
-        ["--hidden-dim", "0"],
-        ["--hidden-dim", "1025"],
-        ["--seed", "1.5"],
-        ["--seed", "18446744073709551616"],
-        ["--no-such-flag"],
-        ["--tutorial=maybe"],
-        ["--dump", "/nonexistent-dir/x.pt"],
-    ]
-    check_usage_errors(demo, cases)
-    rc, out, err = run([demo, "--help"])
-    check("--help: exit 0, lists --lr", rc == 0 and "--lr" in out and err == "", err)
+from checks import check, finish, run
 
 
 # What https://pytorch.org/tutorials/beginner/nlp/sequence_models_tutorial.html
@@ -68,9 +45,7 @@ def test_tutorial_page(demo):
 
 
 def main():
-    if len(sys.argv) == 3 and sys.argv[1] == "bad-input":
-        test_bad_input(sys.argv[2])
-    elif len(sys.argv) == 3 and sys.argv[1] == "tutorial-page":
+    if len(sys.argv) == 3 and sys.argv[1] == "tutorial-page":
         test_tutorial_page(sys.argv[2])
     else:
         print(__doc__, file=sys.stderr)

@@ -23,7 +23,8 @@ answer is a clear error.
 Lesson programs are probed generically from their --help (every numeric
 option with "abc", "nan", "1e999", and just outside its documented range;
 unknown flags; --dump into a directory) plus the rows for options a lesson
-has (--weights: every kind of bad file, wrong names, wrong shapes).
+has (--weights: every kind of bad file, wrong names, wrong shapes; OWN_ROWS:
+values and combinations particular to an option).
 
 Exit status 0 when every row passed, 1 otherwise.
 """
@@ -224,6 +225,7 @@ class Files:
             ("wrong_names", {k.replace("l0", "l9"): v for k, v in good.items()}, "missing key"),
             ("extra_key", dict(good, extra=torch.zeros(1)), "unexpected key"),
             ("missing_key", {k: v for k, v in good.items() if k != "bias_hh_l0"}, "bias_hh_l0"),
+            ("two_layers", torch.nn.LSTM(3, 3, num_layers=2).state_dict(), "unexpected key"),
             ("int_tensors", {k: v.int() for k, v in good.items()}, "floating"),
             ("not_tensors", {k: 1.0 for k in good}, "not a tensor"),
             ("a_list", [torch.zeros(1)], "not a state_dict"),
@@ -422,6 +424,19 @@ def help_options(program):
     return rc, options
 
 
+# Refusals the generic probes below do not reach, for options whose parsing or
+# checks are their own: a fraction and one past each 64-bit bound for the
+# seed, a negative and an infinite learning rate, a value given to a switch,
+# and limits that tie two options together. Each list runs on the first
+# program that has its option; the error must name the option.
+OWN_ROWS = {
+    "--seed": [["--seed", "1.5"], ["--seed", str(2 ** 64)], ["--seed", str(-2 ** 63 - 1)]],
+    "--lr": [["--lr", "-0.1"], ["--lr", "inf"]],
+    "--tutorial": [["--tutorial=maybe"]],
+    "--proj-size": [["--proj-size", "4"], ["--hidden-size", "3", "--proj-size", "3"]],
+}
+
+
 def table_lessons(lessons, files):
     """Rows for every lesson program. The demo of each lesson gets them all;
     its scenario programs share its code and get a few."""
@@ -442,6 +457,7 @@ def table_lessons(lessons, files):
     option_sets = [set(options) for rc, options in helps.values() if rc == 0]
     shared = set.intersection(*option_sets) if option_sets else set()
     shared_tried = False
+    own_tried = set()
 
     for lesson, programs in lessons:
         for index, program in enumerate(programs):
@@ -485,6 +501,11 @@ def table_lessons(lessons, files):
                     option = numeric[-1][0]
                     row("%s: %s without its value" % (name, option), [program, option], 2,
                         option, error_prefix=err)
+                for option in sorted(set(OWN_ROWS) & set(options) - own_tried):
+                    own_tried.add(option)
+                    for args in OWN_ROWS[option]:
+                        row("%s: %s" % (name, " ".join(args)), [program] + args, 2, option,
+                            error_prefix=err)
 
             if "--weights" not in options:
                 continue
