@@ -51,6 +51,10 @@ done
 [ ${#releases[@]} -gt 0 ] || releases=(bookworm trixie sid)
 [ "$(id -u)" -eq 0 ] || die "needs root (debootstrap, chroot, mount)"
 git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1 || die "$ROOT is not a git checkout"
+# The commit every release of this run tests: HEAD now, even if it moves while
+# the run goes on (a commit made during a two-hour run tested only the later
+# releases).
+HEAD_COMMIT=$(git -C "$ROOT" rev-parse HEAD)
 
 # debootstrap, waiting for the package manager if another install holds it
 # (CI prepares the chroots while ./run test installs its own packages).
@@ -143,12 +147,12 @@ mount_root() {  # mount_root DIR RELEASE
 # prepare_release RELEASE: a fresh chroot with HEAD cloned and the demo's
 # packages installed; marked with HEAD's commit.
 prepare_release() {
-  local release=$1 dir=$WORK/$1 head
-  head=$(git -C "$ROOT" rev-parse HEAD)
+  local release=$1 dir=$WORK/$1 head=$HEAD_COMMIT
   make_root "$release" "$dir"
   mount_root "$dir" "$release"
   log "$release: cloning ${head:0:7} into the chroot"
   git clone -q --no-hardlinks "$ROOT" "$dir/work/lstm_port"
+  git -C "$dir/work/lstm_port" checkout -q --detach "$head"
   local what=demo
   [[ "$release" == *-core ]] && what=core
   log "$release: installing the $what's packages (log: $CACHE/matrix/$release-deps.log)"
@@ -177,7 +181,7 @@ run_core() {
 
 run_release() {
   local release=$1 dir=$WORK/$1 start=$SECONDS status=0 log_file
-  if [ "$(cat "$dir/.prepared" 2>/dev/null)" = "$(git -C "$ROOT" rev-parse HEAD)" ]; then
+  if [ "$(cat "$dir/.prepared" 2>/dev/null)" = "$HEAD_COMMIT" ]; then
     log "$release: using the chroot prepared for this commit"
     rm -f "$dir/.prepared"  # used once
   else
