@@ -21,10 +21,11 @@ does not support (a set, a complex number, a device, another class) the
 answer is a clear error.
 
 Lesson programs are probed generically from their --help (every numeric
-option with "abc", "nan", "1e999", and just outside its documented range;
-unknown flags; --dump into a directory) plus the rows for options a lesson
-has (--weights: every kind of bad file, wrong names, wrong shapes; OWN_ROWS:
-values and combinations particular to an option).
+option just outside its documented range; "abc", "", "nan", "1e999" once per
+kind of value, since one parser reads each kind; unknown flags; --dump into a
+directory) plus the rows for options a lesson has (--weights: every kind of
+bad file, wrong names, wrong shapes; OWN_ROWS: values and combinations
+particular to an option).
 
 Exit status 0 when every row passed, 1 otherwise.
 """
@@ -446,10 +447,15 @@ def table_lessons(lessons, files):
         rows.append(dict(name=name, cmd=cmd, want_rc=want_rc, fragments=fragments, **kw))
 
     # The options every lesson has are lesson::Program's (--seed, the run
-    # flags): one piece of code, so their bad values are tried on the first
-    # lesson only; each lesson's own options are tried on that lesson. (Each
-    # row starts a program that loads LibTorch: this table is one of the
-    # slowest tests, in every release and under the sanitizers.)
+    # flags, a stray argument): one piece of code, so their bad values are
+    # tried on the first lesson only. Each lesson's own options are declared
+    # with their own bounds (lesson/param.hpp), so every bounded option is
+    # tried just outside them; what one parser reads for every option of a
+    # kind ("INT:INT", "X:NUMBER"), text that is not a number, an empty
+    # value, nan, overflow and a missing value, is tried on the first option
+    # of that kind. (Each row starts a
+    # program that loads LibTorch: this table is one of the slowest tests, in
+    # every release and under the sanitizers.)
     helps = {}
     for lesson, programs in lessons:
         for program in programs:
@@ -458,6 +464,7 @@ def table_lessons(lessons, files):
     shared = set.intersection(*option_sets) if option_sets else set()
     shared_tried = False
     own_tried = set()
+    kinds_tried = set()  # "INT:INT", "X:NUMBER", "N" (the --help's value names)
 
     for lesson, programs in lessons:
         for index, program in enumerate(programs):
@@ -472,32 +479,39 @@ def table_lessons(lessons, files):
 
             row(name + ": unknown flag", [program, "--frobnicate"], 2, "--frobnicate",
                 error_prefix=err)
-            if first:
+            if first and not shared_tried:
                 row(name + ": stray argument", [program, "stray"], 2, "stray", error_prefix=err)
                 row(name + ": --dump into a directory", [program, "--dump", files.directory], 2,
                     "--dump", error_prefix=err)
                 row(name + ": --dump into a missing folder",
                     [program, "--dump", os.path.join(files.missing, "x.pt")], 2, "--dump",
                     error_prefix=err)
-
-                # Every numeric option: not a number, empty, out of its range.
+            if first:
+                # Every numeric option out of its range; each kind of value
+                # not a number, empty, nan and overflowing.
                 numeric = [(option, bounds) for option, (type_text, bounds) in
                            sorted(options.items())
                            if re.match(r"(N|X|INT|UINT|FLOAT|NUMBER)\b", type_text)
                            and (option not in shared or not shared_tried)]
                 shared_tried = True
                 for option, bounds in numeric:
-                    values = ["abc", ""]
+                    type_text = options[option][0]
+                    kind = type_text.split(" in [")[0]  # "INT:INT", "N:UINT", "X:NUMBER"
+                    values = []
+                    if kind not in kinds_tried:
+                        kinds_tried.add(kind)
+                        values += ["abc", ""]
+                        if not bounds and ("X" in type_text or "FLOAT" in type_text):
+                            values += ["nan", "1e999"]
+                        elif not bounds:
+                            values += ["99999999999999999999999"]
                     if bounds:  # an integer in [lo, hi]
                         values += [str(bounds[0] - 1), str(bounds[1] + 1)]
-                    elif "X" in options[option][0] or "FLOAT" in options[option][0]:
-                        values += ["nan", "1e999"]
-                    else:
-                        values += ["99999999999999999999999"]
                     for value in values:
                         row("%s: %s %r" % (name, option, value), [program, option, value], 2,
                             option, error_prefix=err)
-                if numeric:
+                if numeric and "without a value" not in kinds_tried:
+                    kinds_tried.add("without a value")
                     option = numeric[-1][0]
                     row("%s: %s without its value" % (name, option), [program, option], 2,
                         option, error_prefix=err)
