@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "lesson/chart.hpp"
 #include "lesson/param.hpp"
 #include "lesson/program.hpp"
 #include "lesson/vocab.hpp"
@@ -75,6 +76,9 @@ Tensor target_of(const std::string& label, const lesson::Vocab& label_to_ix) {
 
 class DeepLearningBlocks : public lesson::Notebook {
  public:
+  // Each epoch's summed loss, once the cells have run (--chart).
+  const std::vector<double>& loss_curve() const { return losses; }
+
   std::vector<lesson::Cell> cells() override {
     return {
         {[this] { return cell1(); }},  {[this] { return cell2(); }},
@@ -190,14 +194,18 @@ class DeepLearningBlocks : public lesson::Notebook {
     loss_function = torch::nn::NLLLoss();
     torch::optim::SGD optimizer(model->parameters(), torch::optim::SGDOptions(0.1));
 
+    losses = {};  // 每一轮四个句子的损失之和：损失曲线 (each epoch's summed loss: the loss curve)
     for (int epoch = 0; epoch < 100; ++epoch) {
+      double epoch_loss = 0.0;  // a Python float
       for (const auto& [words, label] : data) {
         model->zero_grad();
         Tensor log_probs = model(bow_vector(words, word_to_ix));
         Tensor loss = loss_function(log_probs, target_of(label, label_to_ix));
         loss.backward();
         optimizer.step();
+        epoch_loss += loss.item<double>();
       }
+      losses.push_back(epoch_loss);
     }
     return {};
     // %% end
@@ -229,6 +237,7 @@ class DeepLearningBlocks : public lesson::Notebook {
   int64_t NUM_LABELS = 0;
   BagOfWords model{nullptr};
   torch::nn::NLLLoss loss_function{nullptr};
+  std::vector<double> losses;
 };
 
 }  // namespace
@@ -239,6 +248,11 @@ int lesson_main(int argc, char** argv, const char* /*scenario*/) {
                           "trained with SGD (the NLP series' second page), printed as its Python "
                           "prints it.");
   DeepLearningBlocks notebook;
+  program.add_chart_flag(
+      "draw the bag-of-words classifier's loss curve (each epoch's loss) into "
+      "FILE.svg");
   if (int rc = program.parse(argc, argv, notebook); rc >= 0) return rc;
-  return program.run(notebook);
+  if (int rc = program.run(notebook); rc != 0) return rc;
+  return program.write_chart(
+      lesson::loss_curve(notebook.loss_curve(), "deep_learning_blocks: the classifier's loss"));
 }
