@@ -18,7 +18,8 @@ CRF (the lesson bilstm_crf, whole processes, best of 3): the page's Python
   (goal 20x), after checking that they print the same bytes; with, for
   reference, the notebook with VECTORIZED = True, the port running the page's
   graph node by node (--op-by-op) and the port's floor (--epochs 0: loading
-  LibTorch and the two decodings).
+  LibTorch and the two decodings). --crf-chart FILE.svg also draws that table
+  as bars, with the 3x and 20x goals as lines (gnuplot).
 Prints Markdown tables (the ones in README.md) with the ratios and the goals.
 `--only crf` runs only the CRF table (about a minute); `--only repr` only the others;
 `--only checkpoints` only bench_checkpoints.py (ptcat --list, --stats and diff on
@@ -186,7 +187,7 @@ def notebook_script(notebook, **params):
 
 
 def crf(bin_dir, page, runs):
-    """Rows (what, seconds, goal or None) for the CRF table; the first is Python's."""
+    """Rows (what, bar label, seconds, goal or None) for the CRF table; the first is Python's."""
     notebook = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..',
                             'notebooks_port', 'bilstm_crf', 'bilstm_crf.ipynb')
     demo = os.path.join(bin_dir, 'demo_bilstm_crf')
@@ -200,21 +201,21 @@ def crf(bin_dir, page, runs):
         what = ('`python3 %s`' % os.path.basename(page) if page else
                 'Python: the page\'s code (`bilstm_crf.ipynb` as a script)')
         py, py_out = best_of([sys.executable, python], runs)
-        rows = [(what, py, None)]
-        for name, cmd, goal in (
-                ('`demo_bilstm_crf`', [demo], 3),
-                ('`demo_bilstm_crf --vectorized`', [demo, '--vectorized'], 20),
-                ('for reference: Python, `VECTORIZED = True`', [sys.executable,
-                                                                scripts['vectorized']], None),
+        rows = [(what, 'Python (page)', py, None)]
+        for name, label, cmd, goal in (
+                ('`demo_bilstm_crf`', 'C++', [demo], 3),
+                ('`demo_bilstm_crf --vectorized`', 'C++ --vectorized', [demo, '--vectorized'], 20),
+                ('for reference: Python, `VECTORIZED = True`', 'Python, vectorized',
+                 [sys.executable, scripts['vectorized']], None),
                 ('for reference: `demo_bilstm_crf --op-by-op` (the page\'s graph, node by node)',
-                 [demo, '--op-by-op'], None),
+                 'C++ --op-by-op', [demo, '--op-by-op'], None),
                 ('for reference: `demo_bilstm_crf --epochs 0` (LibTorch loaded, two decodings)',
-                 [demo, '--epochs', '0'], None)):
+                 'C++ --epochs 0', [demo, '--epochs', '0'], None)):
             seconds, out = best_of(cmd, runs)
             if name.startswith('`demo_bilstm_crf') and out != py_out:
                 sys.exit('compare_speed: %s and Python printed different bytes:\n%s\n%s' %
                          (name, out.decode(errors='replace'), py_out.decode(errors='replace')))
-            rows.append((name, seconds, goal))
+            rows.append((name, label, seconds, goal))
     return rows
 
 
@@ -223,12 +224,47 @@ def print_crf(rows, runs):
           'the same printed bytes checked first:\n')
     print('| run | time | speed-up | goal |')
     print('|---|---:|---:|---:|')
-    python = rows[0][1]
+    python = rows[0][2]
     print(f'| {rows[0][0]} | {fmt_time(python)} | 1× | — |')
-    for name, seconds, goal in rows[1:]:
+    for name, _, seconds, goal in rows[1:]:
         verdict = '' if goal is None else (' (met)' if python / seconds >= goal else ' (not met)')
         goal_text = '—' if goal is None else f'≥ {goal}×{verdict}'
         print(f'| {name} | {fmt_time(seconds)} | {python / seconds:.1f}× | {goal_text} |')
+
+
+def gnuplot_string(text):
+    return "'" + text.replace("'", "''") + "'"
+
+
+def crf_chart(rows, runs, path):
+    """Draws the CRF rows into PATH (SVG, gnuplot): a bar per run, seconds, and
+    the page's time divided by each goal as a dashed line. One error line and
+    exit status 1 when gnuplot cannot draw it."""
+    python = rows[0][2]
+    script = [
+        "set terminal svg size 720,450 dynamic enhanced font 'sans,12' background '#ffffff'",
+        'set output ' + gnuplot_string(path),
+        'set encoding utf8',
+        'set title ' + gnuplot_string('bilstm_crf, 300 epochs: whole processes, best of %d '
+                                      '(torch %s)' % (runs, torch.__version__)) + ' noenhanced',
+        "set ylabel 'seconds'",
+        'set grid ytics', 'set key top right', 'set style fill solid 0.5 border',
+        'set boxwidth 0.6', 'set xrange [-0.5:%g]' % (len(rows) - 0.5), 'set yrange [0:*]',
+        'set xtics noenhanced rotate by -25',
+        'plot \'-\' using 0:2:xtic(1) with boxes title \'time\', ' + ', '.join(
+            '%.6g with lines lw 2 dt 2 title %s' % (
+                python / goal, gnuplot_string('the %d× goal (the page ÷ %d)' % (goal, goal)))
+            for goal in sorted({g for *_, g in rows if g})),
+    ]
+    script += ['%s %.6g' % (json.dumps(label), seconds) for _, label, seconds, _ in rows]
+    script.append('e')
+    try:
+        subprocess.run(['gnuplot'], input='\n'.join(script) + '\n', text=True, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    except (OSError, subprocess.CalledProcessError) as e:
+        said = [line for line in (getattr(e, 'stderr', None) or str(e)).splitlines() if line.strip()]
+        sys.exit('compare_speed: --crf-chart: gnuplot could not draw %s: %s' % (
+            path, said[-1].strip() if said else 'no message'))
 
 
 def fmt_time(s):
@@ -253,10 +289,18 @@ def main():
                     help='run only the pyrepr/ptcat tables (repr), only the CRF one (crf), or '
                          'only ptcat on big checkpoints (checkpoints: bench_checkpoints.py)')
     ap.add_argument('--crf-runs', type=int, default=3, help='CRF runs of each program (best)')
+    ap.add_argument('--crf-chart', metavar='FILE.svg',
+                    help='also draw the CRF table as a bar chart into FILE.svg (gnuplot)')
     ap.add_argument('--crf-page', metavar='FILE',
                     help='time this script (e.g. the page\'s advanced_tutorial.py) as the '
                          'CRF\'s Python side instead of the notebook\'s code')
     args = ap.parse_args()
+    if args.crf_chart:  # before minutes of measuring
+        try:
+            open(args.crf_chart, 'a').close()
+        except OSError as e:
+            sys.exit('compare_speed: --crf-chart: cannot write %s: %s' % (args.crf_chart,
+                                                                          e.strerror))
     if args.only == 'checkpoints':
         sys.exit(subprocess.call([sys.executable, os.path.join(os.path.dirname(
             os.path.abspath(__file__)), 'bench_checkpoints.py'), '--ptcat',
@@ -267,6 +311,8 @@ def main():
         processes = whole_process(os.path.join(args.bin, 'ptcat'), args.runs, not args.no_large)
     if args.only != 'repr':
         crf_rows = crf(args.bin, args.crf_page, args.crf_runs)
+        if args.crf_chart:
+            crf_chart(crf_rows, args.crf_runs, args.crf_chart)
     cpu = 'unknown CPU'
     try:
         for line in open('/proc/cpuinfo'):
