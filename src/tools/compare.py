@@ -207,15 +207,26 @@ def run_notebook(path, params, timeout, hash_seed=0):
         os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # quiet the debugger's warning
         os.environ.pop("PYTHONSTARTUP", None)
         os.environ.pop("MPLBACKEND", None)
-        client = NotebookClient(nb, kernel_name="python3", timeout=int(math.ceil(timeout)),
-                                resources={"metadata": {"path": os.getcwd()}})
-        try:
-            client.execute()
-        except CellExecutionError as e:
-            first = str(e).strip().splitlines()
-            raise UsageError("the notebook failed: %s" % (first[-1] if first else e))
-        except Exception as e:  # kernel did not start, timed out, ...
-            raise UsageError("could not run the notebook: %s: %s" % (type(e).__name__, e))
+        # A kernel that dies before it answers has run no cell: it is started
+        # again, twice at most. jupyter_client picks the kernel's TCP ports by
+        # binding and releasing them, so a kernel started at the same moment by
+        # another process (ctest runs two tests at once) can take one first
+        # ("Address already in use": seen in a Debian 13 run).
+        source = nbformat.writes(nb)
+        for attempt in range(3):
+            client = NotebookClient(nb, kernel_name="python3", timeout=int(math.ceil(timeout)),
+                                    resources={"metadata": {"path": os.getcwd()}})
+            try:
+                client.execute()
+                break
+            except CellExecutionError as e:
+                first = str(e).strip().splitlines()
+                raise UsageError("the notebook failed: %s" % (first[-1] if first else e))
+            except Exception as e:  # kernel did not start, timed out, ...
+                if attempt < 2 and "before replying to kernel_info" in str(e):
+                    nb = nbformat.reads(source, as_version=4)
+                    continue
+                raise UsageError("could not run the notebook: %s: %s" % (type(e).__name__, e))
     finally:
         os.environ.clear()
         os.environ.update(saved_env)
