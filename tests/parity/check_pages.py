@@ -22,12 +22,14 @@ the notebook, and the program, to the page. Exit 0 when every pair is equal,
 import argparse
 import difflib
 import os
-import re
 import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NOTEBOOK_CODE = os.path.join(ROOT, "notebooks_port", "support", "notebook_code.py")
+sys.path.insert(0, os.path.join(ROOT, "src", "tools"))
+from compare import mask_addresses  # noqa: E402  (compare's rule: addresses aside)
+
 # lesson -> (page file, the PYTHONHASHSEED values it is checked under)
 LESSONS = {
     "pytorch_intro": ("pytorch_tutorial.py", (0,)),
@@ -35,7 +37,6 @@ LESSONS = {
     "word_embeddings": ("word_embeddings_tutorial.py", (0, 1, 12345)),
     "bilstm_crf": ("advanced_tutorial.py", (0,)),
 }
-ADDRESS = re.compile(r" at 0x[0-9a-f]+>")
 
 
 def fail(message):
@@ -51,7 +52,8 @@ def run(command, hash_seed):
         tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
         raise RuntimeError("%s exited with %d: %s" % (" ".join(command), done.returncode,
                                                        tail[0] if tail else "no message"))
-    return ADDRESS.sub(" at 0x...>", done.stdout.decode("utf-8"))
+    parts, _ = mask_addresses([("stdout", done.stdout.decode("utf-8"))])
+    return parts[0][1]
 
 
 def compare(name, page_text, other_text):
