@@ -65,6 +65,19 @@ struct Accumulator {
   }
 };
 
+// log_sum_exp's backward for one row of T scores v, given the gradient of its
+// result: from forward, e = exp(v - max) and s = sum(e) (ATen's row_sum), k =
+// the max's index. out = v's gradient; neg: T floats of scratch. Both CRF
+// nodes' backward, per tag (loop) or per row (vectorized): the same graph.
+void lse_row_backward(const float* e, float s, int64_t k, int64_t T, float grad, float* out,
+                      float* neg) {
+  const float gs = grad / s;                           // LogBackward0, SumBackward0
+  for (int64_t i = 0; i < T; ++i) out[i] = gs * e[i];  // ExpBackward0
+  for (int64_t i = 0; i < T; ++i) neg[i] = -out[i];    // SubBackward0 (the max's side)
+  const float gm = grad + row_sum(neg, T);             // the max's two gradients
+  for (int64_t i = 0; i < T; ++i) out[i] = out[i] + (i == k ? gm : 0.f);  // Select/MaxBackward0
+}
+
 // What both CRF nodes keep from forward for backward: each step's exps (e),
 // sums (s) and argmaxes (k), the tags and STOP's index; read back as the
 // arrays backward walks (L words, T tags).
@@ -191,13 +204,8 @@ struct CrfNegLogLikelihood : torch::autograd::Function<CrfNegLogLikelihood> {
     // log_sum_exp's backward for step t, tag j, given the gradient of its result.
     std::vector<float> gv(T), neg(T);
     auto lse_backward = [&](int64_t t, int64_t j, float grad) {
-      const float* e = E + (t * T + j) * T;
-      const float gs = grad / S[t * T + j];               // LogBackward0, SumBackward0
-      for (int64_t i = 0; i < T; ++i) gv[i] = gs * e[i];  // ExpBackward0
-      for (int64_t i = 0; i < T; ++i) neg[i] = -gv[i];    // SubBackward0 (other)
-      const float gm = grad + row_sum(neg.data(), T);     // m: the add's grad + sum_to's
-      const int64_t k = K[t * T + j];
-      for (int64_t i = 0; i < T; ++i) gv[i] = gv[i] + (i == k ? gm : 0.f);  // + select's
+      lse_row_backward(E + (t * T + j) * T, S[t * T + j], K[t * T + j], T, grad, gv.data(),
+                       neg.data());
     };
 
     // Terminal step: gradient g into alpha.
@@ -330,14 +338,8 @@ struct CrfNegLogLikelihoodVectorized : torch::autograd::Function<CrfNegLogLikeli
     std::vector<float> gv(TT), neg(static_cast<size_t>(T));
     auto lse_rows_backward = [&](int64_t t, int64_t rows, const float* grad) {
       for (int64_t j = 0; j < rows; ++j) {
-        const float* e = E + (t * T + j) * T;
-        float* row = gv.data() + j * T;
-        const float gs = grad[j] / S[t * T + j];             // LogBackward0, SumBackward0
-        for (int64_t i = 0; i < T; ++i) row[i] = gs * e[i];  // ExpBackward0
-        for (int64_t i = 0; i < T; ++i) neg[i] = -row[i];    // SubBackward0
-        const float gm = grad[j] + row_sum(neg.data(), T);   // top's two gradients
-        const int64_t k = K[t * T + j];
-        for (int64_t i = 0; i < T; ++i) row[i] = row[i] + (i == k ? gm : 0.f);  // MaxBackward0
+        lse_row_backward(E + (t * T + j) * T, S[t * T + j], K[t * T + j], T, grad[j],
+                         gv.data() + j * T, neg.data());
       }
     };
 
