@@ -31,7 +31,6 @@ import json
 import os
 import platform
 import random
-import re
 import statistics
 import subprocess
 import sys
@@ -172,50 +171,33 @@ def best_of(cmd, runs):
     return best, printed
 
 
-def notebook_script(notebook, **params):
-    """The code cells of NOTEBOOK as one script, with the parameters' lines
-    (NAME = value, in the parameters cell) set to PARAMS."""
-    with open(notebook, encoding='utf-8') as f:
-        cells = [c for c in json.load(f)['cells'] if c['cell_type'] == 'code']
-    source = '\n\n'.join(''.join(c['source']) for c in cells)
-    for name, value in params.items():
-        source, n = re.subn(r'^%s = .*$' % name, '%s = %s' % (name, value), source, count=1,
-                            flags=re.M)
-        if n != 1:
-            sys.exit('compare_speed: no parameter %s in %s' % (name, notebook))
-    return source
-
-
 def crf(bin_dir, page, runs):
     """Rows (what, bar label, seconds, goal or None) for the CRF table; the first is Python's."""
-    notebook = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..',
-                            'notebooks_port', 'bilstm_crf', 'bilstm_crf.ipynb')
+    lessons = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'notebooks_port')
+    # The notebook's code cells as one script: support/notebook_code.py, which
+    # compare and check_pages.py use too (the same parameter rules).
+    notebook = [sys.executable, os.path.join(lessons, 'support', 'notebook_code.py'),
+                os.path.join(lessons, 'bilstm_crf', 'bilstm_crf.ipynb')]
     demo = os.path.join(bin_dir, 'demo_bilstm_crf')
-    with tempfile.TemporaryDirectory() as tmp:
-        scripts = {}
-        for name, params in (('page', {}), ('vectorized', {'VECTORIZED': 'True'})):
-            scripts[name] = os.path.join(tmp, name + '.py')
-            with open(scripts[name], 'w', encoding='utf-8') as f:
-                f.write(notebook_script(notebook, **params))
-        python = page or scripts['page']
-        what = ('`python3 %s`' % os.path.basename(page) if page else
-                'Python: the page\'s code (`bilstm_crf.ipynb` as a script)')
-        py, py_out = best_of([sys.executable, python], runs)
-        rows = [(what, 'Python (page)', py, None)]
-        for name, label, cmd, goal in (
-                ('`demo_bilstm_crf`', 'C++', [demo], 3),
-                ('`demo_bilstm_crf --vectorized`', 'C++ --vectorized', [demo, '--vectorized'], 20),
-                ('for reference: Python, `VECTORIZED = True`', 'Python, vectorized',
-                 [sys.executable, scripts['vectorized']], None),
-                ('for reference: `demo_bilstm_crf --op-by-op` (the page\'s graph, node by node)',
-                 'C++ --op-by-op', [demo, '--op-by-op'], None),
-                ('for reference: `demo_bilstm_crf --epochs 0` (LibTorch loaded, two decodings)',
-                 'C++ --epochs 0', [demo, '--epochs', '0'], None)):
-            seconds, out = best_of(cmd, runs)
-            if name.startswith('`demo_bilstm_crf') and out != py_out:
-                sys.exit('compare_speed: %s and Python printed different bytes:\n%s\n%s' %
-                         (name, out.decode(errors='replace'), py_out.decode(errors='replace')))
-            rows.append((name, label, seconds, goal))
+    python = [sys.executable, page] if page else notebook
+    what = ('`python3 %s`' % os.path.basename(page) if page else
+            'Python: the page\'s code (`bilstm_crf.ipynb` as a script)')
+    py, py_out = best_of(python, runs)
+    rows = [(what, 'Python (page)', py, None)]
+    for name, label, cmd, goal in (
+            ('`demo_bilstm_crf`', 'C++', [demo], 3),
+            ('`demo_bilstm_crf --vectorized`', 'C++ --vectorized', [demo, '--vectorized'], 20),
+            ('for reference: Python, `VECTORIZED = True`', 'Python, vectorized',
+             notebook + ['-p', 'VECTORIZED=True'], None),
+            ('for reference: `demo_bilstm_crf --op-by-op` (the page\'s graph, node by node)',
+             'C++ --op-by-op', [demo, '--op-by-op'], None),
+            ('for reference: `demo_bilstm_crf --epochs 0` (LibTorch loaded, two decodings)',
+             'C++ --epochs 0', [demo, '--epochs', '0'], None)):
+        seconds, out = best_of(cmd, runs)
+        if name.startswith('`demo_bilstm_crf') and out != py_out:
+            sys.exit('compare_speed: %s and Python printed different bytes:\n%s\n%s' %
+                     (name, out.decode(errors='replace'), py_out.decode(errors='replace')))
+        rows.append((name, label, seconds, goal))
     return rows
 
 
