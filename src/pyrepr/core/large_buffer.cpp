@@ -8,14 +8,6 @@
 #endif
 
 namespace pyrepr::detail {
-namespace {
-
-constexpr size_t kHugePage = size_t{2} << 20;  // x86-64's and aarch64's THP size
-
-// n rounded up to a multiple of 2 MiB
-size_t round_up(size_t n) { return (n + kHugePage - 1) / kHugePage * kHugePage; }
-
-}  // namespace
 
 // Under AddressSanitizer every block comes from operator new, so that ASan
 // still checks each access.
@@ -28,6 +20,14 @@ size_t round_up(size_t n) { return (n + kHugePage - 1) / kHugePage * kHugePage; 
 #endif
 
 #if defined(__linux__) && defined(MADV_HUGEPAGE) && !defined(PYREPR_ASAN)
+
+namespace {
+constexpr size_t kHugePage = size_t{2} << 20;  // x86-64's and aarch64's THP size
+
+// n rounded up to a multiple of 2 MiB (only mapped blocks need these: under
+// ASan they would be unused)
+size_t round_up(size_t n) { return (n + kHugePage - 1) / kHugePage * kHugePage; }
+}  // namespace
 
 void* allocate_large(size_t bytes) {
   if (bytes < kHugePage) return ::operator new(bytes);
